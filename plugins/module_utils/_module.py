@@ -1,0 +1,71 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Module-side glue shared by every module: connection options, client set-up, error reporting.
+
+A module calls connection_spec() for its argument spec and run() for its work; run() turns
+every VeeamApiError into a fail_json with a readable message and always logs out a token it minted.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    VeeamApiError,
+)
+
+
+def _env(prefix, name):
+    return (env_fallback, ["%s_%s" % (prefix, name)])
+
+
+def connection_spec(env_prefix, default_port, extra=None):
+    """The connection options of one API (see the vb365/vbgc doc fragments), each with an env fallback."""
+    spec = {
+        "server": {"type": "str", "required": True, "fallback": _env(env_prefix, "SERVER")},
+        "port": {"type": "int", "default": default_port, "fallback": _env(env_prefix, "PORT")},
+        "auth_username": {"type": "str", "fallback": _env(env_prefix, "USERNAME")},
+        "auth_password": {"type": "str", "no_log": True, "fallback": _env(env_prefix, "PASSWORD")},
+        "auth_token": {"type": "str", "no_log": True, "fallback": _env(env_prefix, "TOKEN")},
+        "validate_certs": {"type": "bool", "default": True, "fallback": _env(env_prefix, "VALIDATE_CERTS")},
+        "ca_path": {"type": "path", "fallback": _env(env_prefix, "CA_PATH")},
+        "timeout": {"type": "int", "default": 30, "fallback": _env(env_prefix, "TIMEOUT")},
+    }
+    for name, option in (extra or {}).items():
+        option.setdefault("fallback", _env(env_prefix, name.upper().replace("AUTH_", "")))
+        spec[name] = option
+    return spec
+
+
+def new_module(client_class, argument_spec, needs_auth=True, **kwargs):
+    """An AnsibleModule with the client's connection options merged into argument_spec."""
+    spec = dict(client_class.connection_spec())
+    spec.update(argument_spec)
+    if needs_auth:
+        kwargs.setdefault("required_one_of", []).append(("auth_token", "auth_username"))
+        kwargs.setdefault("required_together", []).append(("auth_username", "auth_password"))
+    return AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
+
+
+def run(module, client_class, work, keep_token=False):
+    """Build the API client, call work(client) -> result dict, exit. Never returns."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    if module.params.get("timeout") is not None and module.params["timeout"] <= 0:
+        module.fail_json(msg="timeout must be a positive number of seconds, got %s." % module.params["timeout"])
+    try:
+        client = client_class.from_params(module.params, warn=module.warn, keep_token=keep_token)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    failure = None
+    try:
+        result = work(client)
+    except VeeamApiError as exc:
+        failure = exc
+    finally:
+        client.close()
+    if failure is not None:
+        module.fail_json(msg=str(failure), **failure.as_result())
+    module.exit_json(**result)

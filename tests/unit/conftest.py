@@ -1,0 +1,21 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.veeam_community.backup.tests.unit.utils.scripted_server import ScriptedServer
+
+
+@pytest.fixture
+def server():
+    srv = ScriptedServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def tls_server():
+    srv = ScriptedServer(tls=True)
+    yield srv
+    srv.close()

@@ -1,0 +1,310 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The shared HTTP layer against a real local HTTP(S) server (no mock of requests)."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import (
+    MASK,
+    ApiClient,
+    HttpClient,
+    VeeamApiError,
+    build_base_url,
+    redact,
+    redact_text,
+)
+
+
+def client_for(server, **kwargs):
+    sleeps = []
+    warnings = []
+    kwargs.setdefault("timeout", 5)
+    client = HttpClient(server.url, warn=warnings.append, sleep=sleeps.append, **kwargs)
+    return client, sleeps, warnings
+
+
+def test_get_returns_json_body(server):
+    server.add("GET", "/v8/Accounts", body=[{"id": "1"}])
+    client = client_for(server)[0]
+    response = client.request("GET", "/v8/Accounts", params={"name": "a*"})
+    assert response.status == 200
+    assert response.body == [{"id": "1"}]
+    assert server.calls()[0]["query"] == {"name": ["a*"]}
+
+
+def test_connection_is_reused_across_requests(server):
+    server.add("GET", "/x", body={}, sticky=True)
+    client = client_for(server)[0]
+    for _attempt in range(3):
+        client.request("GET", "/x")
+    assert len({call["client_port"] for call in server.calls()}) == 1
+
+
+def test_503_is_retried_then_succeeds(server):
+    server.add("GET", "/x", status=503).add("GET", "/x", status=503).add("GET", "/x", body={"ok": True})
+    client, sleeps, warnings = client_for(server)
+    assert client.request("GET", "/x").body == {"ok": True}
+    assert len(server.calls()) == 3
+    assert len(sleeps) == 2
+    assert all(0 < s <= 8 for s in sleeps)
+    assert "HTTP 503" in warnings[0]
+
+
+def test_retries_are_bounded_in_count(server):
+    server.add("GET", "/x", status=502, sticky=True)
+    client, sleeps, _warnings = client_for(server, retries=3)
+    with pytest.raises(VeeamApiError) as err:
+        client.request("GET", "/x")
+    assert len(server.calls()) == 4
+    assert len(sleeps) == 3
+    assert "gave up after 4 tries" in str(err.value)
+    assert err.value.status == 502
+
+
+def test_retry_after_is_honoured(server):
+    server.add("GET", "/x", status=429, headers={"Retry-After": "2"}).add("GET", "/x", body={})
+    client, sleeps, _warnings = client_for(server)
+    client.request("GET", "/x")
+    assert sleeps == [2.0]
+
+
+def test_retry_after_beyond_the_time_budget_gives_up_at_once(server):
+    server.add("GET", "/x", status=429, headers={"Retry-After": "3600"}, sticky=True)
+    client, sleeps, _warnings = client_for(server, retry_max_time=10)
+    with pytest.raises(VeeamApiError) as err:
+        client.request("GET", "/x")
+    assert sleeps == []
+    assert err.value.status == 429
+
+
+def test_backoff_grows_and_is_capped():
+    client = HttpClient("http://127.0.0.1:9")
+    deadline = time.monotonic() + 1000
+    delays = [client._retry_delay(n, None, deadline) for n in range(1, 5)]
+    assert delays[0] <= 0.5
+    assert 4 * 0.5 <= delays[3] <= 4.0
+    client.retries = 100
+    assert client._retry_delay(50, None, deadline) <= 8.0
+
+
+def test_post_not_repeated_after_502(server):
+    server.add("POST", "/v8/Accounts", status=502, sticky=True)
+    client = client_for(server)[0]
+    with pytest.raises(VeeamApiError):
+        client.request("POST", "/v8/Accounts", json={"userName": "a"})
+    assert len(server.calls()) == 1
+
+
+def test_post_repeated_after_503_because_the_server_did_not_act(server):
+    server.add("POST", "/v8/Accounts", status=503).add("POST", "/v8/Accounts", status=201, body={"id": "1"})
+    client = client_for(server)[0]
+    assert client.request("POST", "/v8/Accounts", json={}).status == 201
+    assert len(server.calls()) == 2
+
+
+def test_dropped_connection_retried_for_get(server):
+    server.add("GET", "/x", drop=True).add("GET", "/x", body={"ok": 1})
+    client, _sleeps, warnings = client_for(server)
+    assert client.request("GET", "/x").body == {"ok": 1}
+    assert "connection failed" in warnings[0]
+
+
+def test_dropped_connection_not_retried_for_post(server):
+    server.add("POST", "/x", drop=True).add("POST", "/x", body={"ok": 1})
+    client = client_for(server)[0]
+    with pytest.raises(VeeamApiError) as err:
+        client.request("POST", "/x", json={})
+    assert "may already have acted" in str(err.value)
+    assert len(server.calls()) == 1
+
+
+def test_timeout_is_reported(server):
+    server.add("GET", "/slow", delay=1.0, body={}, sticky=True)
+    client = client_for(server, timeout=0.2, retries=1)[0]
+    started = time.monotonic()
+    with pytest.raises(VeeamApiError) as err:
+        client.request("GET", "/slow")
+    assert "no answer within timeout=0.2 s" in str(err.value)
+    assert time.monotonic() - started < 3
+
+
+def test_refused_connection_is_retried_even_for_post():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    sleeps = []
+    client = HttpClient("http://127.0.0.1:%d" % port, retries=2, sleep=sleeps.append)
+    with pytest.raises(VeeamApiError) as err:
+        client.request("POST", "/x", json={})
+    assert len(sleeps) == 2
+    assert "gave up after 3 tries" in str(err.value)
+
+
+def test_tls_without_ca_path_fails_with_the_fix(tls_server, monkeypatch):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    tls_server.add("GET", "/x", body={})
+    client = client_for(tls_server)[0]
+    with pytest.raises(VeeamApiError) as err:
+        client.request("GET", "/x")
+    assert "ca_path" in str(err.value)
+    assert tls_server.calls() == []
+
+
+def test_tls_with_ca_path_works_even_when_the_environment_names_another_bundle(tls_server, monkeypatch, tmp_path):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "missing.pem"))
+    tls_server.add("GET", "/x", body={"ok": True})
+    client = client_for(tls_server, ca_path=tls_server.ca_path)[0]
+    assert client.request("GET", "/x").body == {"ok": True}
+
+
+def test_validate_certs_false_works_and_warns(tls_server):
+    tls_server.add("GET", "/x", body={"ok": True})
+    client, _sleeps, warnings = client_for(tls_server, validate_certs=False)
+    assert client.request("GET", "/x").body == {"ok": True}
+    assert "validate_certs is false" in warnings[0]
+
+
+@pytest.mark.parametrize("body, message, code, details", [
+    ({"message": "Account is in use", "errorCode": "OperationConflict", "stackTrace": None}, "Account is in use", "OperationConflict", None),
+    ({"type": "t", "title": "Bad Request", "status": 400, "errorCode": "UnexpectedContent", "details": "name is invalid"},
+     "name is invalid", "UnexpectedContent", None),
+    (b"<html>Bad gateway</html>", "Bad Request", None, None),
+    (None, "Bad Request", None, None),
+])
+def test_error_bodies_of_either_shape_or_none(server, body, message, code, details):
+    server.add("DELETE", "/x/1", status=400, body=body)
+    client = client_for(server)[0]
+    with pytest.raises(VeeamApiError) as err:
+        client.request("DELETE", "/x/1")
+    assert err.value.message == message
+    assert err.value.error_code == code
+    assert err.value.status == 400
+    assert str(err.value).startswith("DELETE /x/1: HTTP 400 ")
+
+
+def test_missing_ok_turns_404_into_none(server):
+    server.add("GET", "/x/1", status=404, body={"message": "not found", "errorCode": "ResourceNotFound"})
+    client = client_for(server)[0]
+    assert client.request("GET", "/x/1", missing_ok=True) is None
+
+
+def test_error_messages_never_echo_registered_secrets(server):
+    server.add("POST", "/token", status=400, body={"message": "bad password 'p&ss=w+rd'"})
+    client = client_for(server)[0]
+    client.add_secret("p&ss=w+rd")
+    with pytest.raises(VeeamApiError) as err:
+        client.request("POST", "/token", form={"password": "p&ss=w+rd"}, idempotent=True)
+    assert "p&ss=w+rd" not in str(err.value)
+    assert MASK in str(err.value)
+
+
+def test_form_bodies_are_encoded_so_special_characters_survive(server):
+    server.add("POST", "/token", body={})
+    client = client_for(server)[0]
+    secret = "a&b+c%d=e f'\"\\ü"
+    client.request("POST", "/token", form={"grant_type": "password", "password": secret})
+    assert server.calls()[0]["form"]["password"] == secret
+
+
+def test_non_json_success_body_is_a_clear_error(server):
+    server.add("GET", "/x", body=b"<html>login page</html>")
+    client = client_for(server)[0]
+    with pytest.raises(VeeamApiError) as err:
+        client.request("GET", "/x")
+    assert "not JSON" in str(err.value)
+
+
+def test_redact_masks_secret_keys_at_any_depth():
+    data = {"name": "u", "password": "p", "nested": [{"secretKey": "s", "token": "", "x": 1}], ".refresh_token": "r"}
+    assert redact(data) == {"name": "u", "password": MASK, "nested": [{"secretKey": MASK, "token": "", "x": 1}], ".refresh_token": MASK}
+
+
+def test_redact_text_masks_longest_first():
+    assert redact_text("abc and abcdef", {"abc", "abcdef"}) == "%s and %s" % (MASK, MASK)
+
+
+@pytest.mark.parametrize("server_value, port, expected", [
+    ("vb365.example.com", 4443, "https://vb365.example.com:4443"),
+    ("https://vb365.example.com", 4443, "https://vb365.example.com:4443"),
+    ("https://vb365.example.com:9443/", 4443, "https://vb365.example.com:9443"),
+    ("10.0.0.5:13140", 1, "https://10.0.0.5:13140"),
+    ("http://127.0.0.1:8080", 1, "http://127.0.0.1:8080"),
+    ("https://[::1]:4443", 1, "https://[::1]:4443"),
+])
+def test_build_base_url(server_value, port, expected):
+    assert build_base_url(server_value, port) == expected
+
+
+@pytest.mark.parametrize("server_value, words", [
+    ("https://host/api/v1", "contains a path"),
+    ("ftp://host", "scheme"),
+    ("", "empty"),
+    ("https://host:99999", "invalid port"),
+])
+def test_build_base_url_rejects_bad_servers_with_a_fix(server_value, words):
+    with pytest.raises(ValueError, match=words):
+        build_base_url(server_value, 4443)
+
+
+class DemoClient(ApiClient):
+    """The smallest ApiClient: password grant on /token, logout on /logout."""
+
+    def _request_token(self):
+        form = {"grant_type": "password", "username": self.username, "password": self.password}
+        return self.http.request("POST", "/token", form=form, idempotent=True).body
+
+    def _revoke_token(self):
+        self.http.request("POST", "/logout", headers=self._auth_header())
+
+
+def test_api_client_logs_in_once_and_revokes_its_token(server):
+    server.add("POST", "/token", body={"access_token": "t1"}).add("GET", "/r", body=[], sticky=True).add("POST", "/logout", status=204)
+    client = DemoClient(HttpClient(server.url), username="admin", password="pw")
+    client.call("GET", "/r")
+    client.call("GET", "/r")
+    client.close()
+    assert [c["path"] for c in server.calls()] == ["/token", "/r", "/r", "/logout"]
+    assert server.calls("GET")[0]["headers"]["Authorization"] == "Bearer t1"
+
+
+def test_api_client_never_revokes_a_token_passed_in(server):
+    server.add("GET", "/r", body=[])
+    client = DemoClient(HttpClient(server.url), token="given")
+    client.call("GET", "/r")
+    client.close()
+    assert [c["path"] for c in server.calls()] == ["/r"]
+
+
+def test_api_client_logs_in_again_once_after_401(server):
+    server.add("GET", "/r", status=401, body={"message": "expired"}).add("GET", "/r", body=["ok"])
+    server.add("POST", "/token", body={"access_token": "fresh"}).add("POST", "/logout", status=204)
+    client = DemoClient(HttpClient(server.url), username="admin", password="pw", token="stale")
+    assert client.call("GET", "/r").body == ["ok"]
+    client.close()
+    assert [c["path"] for c in server.calls()] == ["/r", "/token", "/r", "/logout"]
+
+
+def test_api_client_with_only_a_token_explains_the_401(server):
+    server.add("GET", "/r", status=401, body={"message": "expired"})
+    client = DemoClient(HttpClient(server.url), token="stale")
+    with pytest.raises(VeeamApiError) as err:
+        client.call("GET", "/r")
+    assert "login module" in str(err.value)
+    assert "auth_username" in str(err.value)
+
+
+def test_api_client_second_401_is_not_looped(server):
+    server.add("GET", "/r", status=401, sticky=True).add("POST", "/token", body={"access_token": "t"}, sticky=True)
+    server.add("POST", "/logout", status=204)
+    client = DemoClient(HttpClient(server.url), username="admin", password="pw")
+    with pytest.raises(VeeamApiError) as err:
+        client.call("GET", "/r")
+    client.close()
+    assert err.value.status == 401
+    assert len(server.calls("GET")) == 2

@@ -1,0 +1,22 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run a module's main() in-process the way Ansible would, and return its JSON result."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+from ansible.module_utils.testing import patch_module_args
+
+
+def run_module(module, args, check_mode=False, diff=False):
+    """Call module.main() with args; return the result dict (result["failed"] is True on fail_json)."""
+    args = dict(args)
+    args["_ansible_check_mode"] = check_mode
+    args["_ansible_diff"] = diff
+    output = io.StringIO()
+    with patch_module_args(args), contextlib.redirect_stdout(output), contextlib.suppress(SystemExit):
+        module.main()
+    return json.loads(output.getvalue())
