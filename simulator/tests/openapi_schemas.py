@@ -1,0 +1,74 @@
+"""Validate bodies against component schemas of the trimmed VB365 OpenAPI document in tests/data/."""
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "tests" / "data" / "vb365-openapi" / "vb365-rest-v8-accounts.json"
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+OPENAPI_ONLY_KEYS = {"nullable", "example", "xml", "externalDocs", "discriminator", "readOnly", "writeOnly"}
+
+
+def to_json_schema(node):
+    """OpenAPI 3.0 schema -> JSON Schema: `nullable: true` becomes a "null" type (and a null enum member)."""
+    if isinstance(node, list):
+        return [to_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: to_json_schema(value) for key, value in node.items() if key not in OPENAPI_ONLY_KEYS}
+    if node.get("nullable") is True:
+        if "type" in converted:
+            converted["type"] = [converted["type"], "null"]
+        if "enum" in converted:
+            converted["enum"] = [*converted["enum"], None]
+    return converted
+
+
+@cache
+def spec():
+    return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+
+
+def _format_checker():
+    checker = jsonschema.FormatChecker()
+    checker.checks("date-time")(lambda value: not isinstance(value, str) or RFC3339.fullmatch(value) is not None)
+    return checker
+
+
+@cache
+def _validator(schema_json):
+    """A validator for one (JSON-encoded) OpenAPI schema; its $refs resolve into the document's components."""
+    schemas = to_json_schema(spec()["components"]["schemas"])
+    root = {**to_json_schema(json.loads(schema_json)), "components": {"schemas": schemas}}
+    jsonschema.Draft202012Validator.check_schema(root)
+    return jsonschema.Draft202012Validator(root, format_checker=_format_checker())
+
+
+def validate(instance, schema_name):
+    """Raise jsonschema.ValidationError unless `instance` is valid against components/schemas/<schema_name>."""
+    _validator(json.dumps({"$ref": f"#/components/schemas/{schema_name}"})).validate(instance)
+
+
+def is_declared(template, method):
+    return method.lower() in spec()["paths"][template]
+
+
+def validate_response(template, method, status, body):
+    """Check a response against what the spec declares for `template` (e.g. /v8/Accounts/{accountId}).
+
+    A status the spec does not list must be an error and then matches `default` (RESTExceptionInfo).
+    """
+    responses = spec()["paths"][template][method.lower()]["responses"]
+    declared = responses.get(str(status))
+    if declared is None:
+        assert status >= 400, f"{method} {template} answered {status}, which the spec does not declare"
+        declared = responses["default"]
+    content = declared.get("content")
+    if not content:
+        assert body == b"", f"{method} {template} {status} must have no body, got {body[:200]!r}"
+        return
+    schema = next(iter(content.values()))["schema"]
+    _validator(json.dumps(schema, sort_keys=True)).validate(json.loads(body))
