@@ -42,7 +42,7 @@ class ScriptedServer:
             self._wrap_tls()
         scheme = "https" if tls else "http"
         self.url = "%s://127.0.0.1:%d" % (scheme, self.httpd.server_address[1])
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def _wrap_tls(self):

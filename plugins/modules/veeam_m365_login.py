@@ -1,0 +1,105 @@
+#!/usr/bin/python
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: veeam_m365_login
+short_description: Log in to Veeam Backup for Microsoft 365 once and get an access token for later tasks
+version_added: 0.1.0
+description:
+  - Logs in to the Veeam Backup for Microsoft 365 REST API v8 with O(auth_username) and O(auth_password)
+    (password grant) and returns the access token, so the following tasks can pass it as O(auth_token) instead
+    of logging in and out each.
+  - The token is not revoked when the module ends. It expires by itself (after 60 minutes by default, see
+    RV(expires_in)); tasks that also have O(auth_username) and O(auth_password) log in again once if it has.
+  - O(auth_token) is not used by this module, so it can stay in C(module_defaults).
+author:
+  - Veeam community collection maintainers (@veeam-community)
+notes:
+  - The returned tokens are secrets. Set C(no_log) to C(true) on the task that registers the result, and never print it.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - veeam_community.backup.vb365
+  - veeam_community.backup.vb365.actiongroup
+attributes:
+  check_mode:
+    support: full
+    details: Logging in changes no managed object, so the module logs in in check mode too and reports C(changed=false).
+  diff_mode:
+    support: N/A
+    details: The module changes nothing.
+  platform:
+    platforms: all
+seealso:
+  - module: veeam_community.backup.veeam_m365_account
+  - module: veeam_community.backup.veeam_m365_account_info
+"""
+
+EXAMPLES = r"""
+- name: Manage VB365 cloud accounts with one login
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/veeam_community.backup.vb365:
+      server: vb365.example.com
+      ca_path: /etc/pki/vb365-ca.pem
+      auth_token: "{{ vb365_login.access_token | default(omit) }}"
+  tasks:
+    - name: Log in
+      veeam_community.backup.veeam_m365_login:
+        auth_username: CORP\backupadmin
+        auth_password: "{{ vb365_admin_password }}"
+      register: vb365_login
+      no_log: true
+
+    - name: Every following task uses the token
+      veeam_community.backup.veeam_m365_account:
+        account_type: azure_blob
+        user_name: contosobackup
+        password: "{{ azure_shared_key }}"
+"""
+
+RETURN = r"""
+access_token:
+  description: Bearer token to pass as O(auth_token) to the other modules of the C(vb365) group. Secret.
+  returned: success
+  type: str
+  sample: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...
+refresh_token:
+  description: Token to get a new access token from C(POST /v8/token) with C(grant_type=refresh_token). Secret.
+  returned: success
+  type: str
+  sample: 8xLOxBtZp8...
+expires_in:
+  description: Seconds the access token stays valid, as the server reported it.
+  returned: success
+  type: int
+  sample: 3600
+"""
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
+
+
+def main():
+    module = new_module(VB365Client, {}, needs_auth=False)
+    if not (module.params["auth_username"] and module.params["auth_password"]):
+        module.fail_json(msg="auth_username and auth_password are required: this module logs in to get a new token "
+                             "(auth_token is not used here).")
+
+    def work(client):
+        token = client.login()
+        return {
+            "changed": False,
+            "access_token": token["access_token"],
+            "refresh_token": token.get("refresh_token"),
+            "expires_in": token.get("expires_in"),
+        }
+
+    run(module, VB365Client, work, keep_token=True)
+
+
+if __name__ == "__main__":
+    main()
