@@ -8,11 +8,17 @@ import contextlib
 import io
 import json
 
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
 
 def run_module(module, args, check_mode=False, diff=False):
-    """Call module.main() with args; return the result dict (result["failed"] is True on fail_json)."""
+    """Call module.main() with args; return the result dict (result["failed"] is True on fail_json).
+
+    Ansible keeps warnings in a module-global registry that exit_json does not empty (a real module
+    is one process per task), so it is cleared first: each result holds only its own warnings.
+    """
+    ansible_warnings._global_warnings.clear()
     args = dict(args)
     args["_ansible_check_mode"] = check_mode
     args["_ansible_diff"] = diff

@@ -1,0 +1,355 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Client of the Veeam Backup for Google Cloud (VBGC) REST API 1.4-rev0.
+
+Token life cycle (password grant, MFA grant, logout), pagination, users, roles, MFA and passwords.
+It reads every plausible variant of the partly documented answers (see the collection design,
+"liberal in what you accept") and raises VeeamApiError; it never calls fail_json.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+
+try:
+    import pyotp
+except ImportError:
+    HAS_PYOTP = False
+else:
+    HAS_PYOTP = True
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.veeam_community.backup.plugins.module_utils import _module
+from ansible_collections.veeam_community.backup.plugins.module_utils._compare import make_diff
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import (
+    ApiClient,
+    VeeamApiError,
+    quote_segment,
+    redact_text,
+)
+
+TOKEN_PATH = "/api/v1/token"  # noqa: S105 - a URL path
+USERS_PATH = "/api/v1/users"
+ROLES_PATH = "/api/v1/users/roles"
+PAGE_SIZE = 100
+USER_NAME_RULE = re.compile(r"[a-z0-9_-]{1,32}")
+
+
+def check_user_name(name):
+    """An error message when name breaks the appliance's user name rule, else None."""
+    if USER_NAME_RULE.fullmatch(name or ""):
+        return None
+    return ("name=%r is not a valid VBGC user name: use 1 to 32 characters of lowercase letters a-z, "
+            "digits, '_' and '-'." % name)
+
+
+def require_pyotp(purpose):
+    """A message explaining that pyotp is missing for purpose, or None when it is installed."""
+    if HAS_PYOTP:
+        return None
+    return "%s needs pyotp. %s" % (purpose, missing_required_lib("pyotp"))
+
+
+def totp_now(secret, option_name):
+    """The current six-digit TOTP code (SHA1, 30 s) of a base32 secret."""
+    message = require_pyotp("Computing the MFA code from %s" % option_name)
+    if message:
+        raise VeeamApiError(message)
+    try:
+        return pyotp.TOTP(secret.replace(" ", "").upper()).now()
+    except (ValueError, TypeError):
+        raise VeeamApiError("%s is not a valid base32 TOTP secret." % option_name) from None
+
+
+def is_default_admin(user):
+    """True for the appliance's Default Administrator, whichever way the API marks it."""
+    return str(user.get("type") or "").lower() == "defaultadmin" or user.get("isDefault") is True
+
+
+def role_items(user):
+    """The user's roles as [{id, name}], from role objects, bare role ids or a roleIds list."""
+    roles = user.get("roles")
+    if roles is None:
+        roles = user.get("roleIds") or []
+    return [normalize_role(role) for role in roles]
+
+
+def normalize_role(role):
+    """{id, name} from a role object, or from a bare id (whose name is then unknown)."""
+    if isinstance(role, dict):
+        return {"id": role.get("id"), "name": role.get("name")}
+    return {"id": role, "name": None}
+
+
+def match_roles(references, roles):
+    """Match role names (any case) or ids against roles; returns (matched roles without repeats, unmatched)."""
+    matched, unmatched = [], []
+    for reference in references:
+        wanted = str(reference).casefold()
+        role = next((r for r in roles if wanted == str(r.get("id")).casefold()
+                     or (r.get("name") is not None and wanted == str(r["name"]).casefold())), None)
+        if role is None:
+            unmatched.append(reference)
+        elif role not in matched:
+            matched.append(role)
+    return matched, unmatched
+
+
+def role_ids(roles):
+    """Role ids in a form that compares equal however the server cases them."""
+    return [str(role["id"]).casefold() for role in roles]
+
+
+def describe_roles(roles):
+    """'Name (id), ...' for messages that list the valid roles."""
+    return ", ".join("%s (%s)" % (role.get("name"), role.get("id")) for role in roles)
+
+
+def describe_issue(issue):
+    """One line for an item of an `issues` array, whatever its shape."""
+    if isinstance(issue, dict):
+        text = issue.get("message") or issue.get("details") or issue.get("title")
+        if text:
+            severity = issue.get("severity")
+            return "%s: %s" % (severity, text) if severity else str(text)
+        return json.dumps(issue, sort_keys=True)
+    return str(issue)
+
+
+def _count(value):
+    """An integer from a pagination field that may be missing or a string; None when unusable."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def is_last_page(items, offset, total, limit):
+    """Empty page; else the reported total reached; without a total, a page shorter than the limit."""
+    if not items:
+        return True
+    if total is not None:
+        return offset >= total
+    return len(items) < limit
+
+
+@contextlib.contextmanager
+def explained(statuses, what, hint):
+    """Reword a refusal (one of statuses) as 'what: server message. hint'."""
+    try:
+        yield
+    except VeeamApiError as exc:
+        if exc.status in statuses:
+            exc.message = "%s: %s. %s" % (what, exc.message.rstrip("."), hint)
+        raise
+
+
+class VBGCClient(ApiClient):
+    product = "Veeam Backup for Google Cloud"
+    default_port = 13140
+    max_pages = 1000
+    max_items = 100000
+
+    def __init__(self, http, mfa_secret=None, **kwargs):
+        super().__init__(http, **kwargs)
+        self.mfa_secret = mfa_secret
+        http.add_secret(mfa_secret)
+        self._roles = None
+
+    @classmethod
+    def connection_spec(cls):
+        return _module.connection_spec("VEEAM_VBGC", cls.default_port, extra={
+            "api_version": {"type": "str", "default": "1.4-rev0"},
+            "auth_mfa_secret": {"type": "str", "no_log": True},
+        })
+
+    @classmethod
+    def default_headers(cls, params):
+        if not params.get("api_version"):
+            raise ValueError("api_version is empty: give the REST API revision, e.g. 1.4-rev0.")
+        return {"x-api-version": params["api_version"]}
+
+    @classmethod
+    def extra_arguments(cls, params):
+        return {"mfa_secret": params.get("auth_mfa_secret")}
+
+    # --- token life cycle -----------------------------------------------------------------
+
+    def _request_token(self):
+        form = {"grant_type": "password", "username": self.username, "password": self.password}
+        response = self._token_request(form, "auth_username and auth_password")
+        if response.status == 202:
+            return self._mfa_grant(self._field(response.body, "mfa_token"))
+        return self._token_body(response)
+
+    def _mfa_grant(self, mfa_token):
+        if not self.mfa_secret:
+            raise VeeamApiError(
+                "%s asks for a multi-factor code for auth_username=%s (HTTP 202): give auth_mfa_secret, the base32 "
+                "TOTP secret of that account, or log in with an account without MFA." % (self.product, self.username))
+        self.http.add_secret(mfa_token)
+        form = {"grant_type": "mfa", "mfa_token": mfa_token, "mfa_code": totp_now(self.mfa_secret, "auth_mfa_secret")}
+        response = self._token_request(form, "auth_mfa_secret (and the controller's clock)")
+        return self._token_body(response)
+
+    def _token_request(self, form, what_to_check):
+        failed = "logging in to %s as %s failed" % (self.product, self.username)
+        with explained((400,), failed, "Check %s, and api_version." % what_to_check), \
+                explained((401, 403), failed, "Check %s." % what_to_check):
+            return self.http.request("POST", TOKEN_PATH, form=form, idempotent=True)
+
+    def _token_body(self, response):
+        self._field(response.body, "access_token")
+        return response.body
+
+    def _field(self, body, name):
+        value = body.get(name) if isinstance(body, dict) else None
+        if not value:
+            raise VeeamApiError("the token answer of %s has no %s: is server pointing at the VBGC REST API?"
+                                % (self.product, name), method="POST", path=TOKEN_PATH)
+        return value
+
+    def _revoke_token(self):
+        self.http.request("DELETE", TOKEN_PATH, headers=self._auth_header())
+
+    def check_password(self, name, password):
+        """True when name can log in with password (200, or 202 for an MFA user). Any token obtained is revoked."""
+        self.http.add_secret(password)
+        form = {"grant_type": "password", "username": name, "password": password}
+        try:
+            response = self.http.request("POST", TOKEN_PATH, form=form, idempotent=True)
+        except VeeamApiError as exc:
+            if exc.status in (400, 401):
+                return False
+            raise
+        token = response.body.get("access_token") if isinstance(response.body, dict) else None
+        if token:
+            self.http.add_secret(token)
+            self.http.request("DELETE", TOKEN_PATH, headers={"Authorization": "Bearer %s" % token})
+        return True
+
+    # --- collections and envelopes --------------------------------------------------------
+
+    def paged(self, path, params=None):
+        """Yield every item of a collection, page by page (offset/limit), within a hard cap."""
+        offset = pages = 0
+        while True:
+            body = self.call("GET", path, params=dict(params or {}, offset=offset, limit=PAGE_SIZE)).body
+            if isinstance(body, list):
+                yield from body
+                return
+            body = body or {}
+            items = body.get("data") or []
+            pagination = body.get("pagination") or {}
+            yield from items
+            offset += len(items)
+            pages += 1
+            total = _count(pagination.get("total"))
+            if is_last_page(items, offset, total, _count(pagination.get("limit")) or PAGE_SIZE):
+                return
+            if pages >= self.max_pages or offset >= self.max_items:
+                raise VeeamApiError(
+                    "stopped reading %s after %d pages and %d items (the limit is %d pages or %d items); the server "
+                    "reports total=%s. If the server really holds that many, narrow the query." % (
+                        path, pages, offset, self.max_pages, self.max_items, total), method="GET", path=path)
+
+    def unwrap(self, body, key=None):
+        """The object inside a {key: object, issues: [...]} answer; every issue becomes a warning."""
+        if not isinstance(body, dict):
+            return body
+        for issue in body.get("issues") or []:
+            self.http.warn("%s reported: %s" % (self.product, redact_text(describe_issue(issue), self.http.secrets)))
+        if key and isinstance(body.get(key), dict):
+            return body[key]
+        return body
+
+    # --- roles ----------------------------------------------------------------------------
+
+    def roles(self):
+        """All roles as the API returns them (one request per client, then cached)."""
+        if self._roles is None:
+            self._roles = [role if isinstance(role, dict) else {"id": role, "name": role} for role in self.paged(ROLES_PATH)]
+        return self._roles
+
+    def resolve_roles(self, references, known=()):
+        """[{id, name}] for role names or ids. known roles (e.g. the user's own) answer without a request."""
+        matched, unmatched = match_roles(references, known)
+        if not unmatched:
+            return matched
+        matched, unmatched = match_roles(references, self.roles())
+        if unmatched:
+            raise VeeamApiError("unknown role%s %s. Valid roles: %s." % (
+                "s" if len(unmatched) > 1 else "", ", ".join(repr(r) for r in unmatched), describe_roles(self.roles())))
+        return [normalize_role(role) for role in matched]
+
+    # --- users ----------------------------------------------------------------------------
+
+    def user_path(self, name, action=None):
+        path = "%s/%s" % (USERS_PATH, quote_segment(name))
+        return "%s/%s" % (path, action) if action else path
+
+    def get_user(self, name):
+        """The user, or None when there is none of that name."""
+        response = self.call("GET", self.user_path(name), missing_ok=True)
+        return None if response is None else self.unwrap(response.body, "user")
+
+    def list_users(self):
+        return list(self.paged(USERS_PATH))
+
+    def create_user(self, name, password, ids, description=None):
+        self.http.add_secret(password)
+        body = {"name": name, "password": password, "roleIds": ids}
+        if description is not None:
+            body["description"] = description
+        return self.unwrap(self.call("POST", USERS_PATH, json=body).body, "user")
+
+    def modify_user(self, name, description, ids):
+        body = {"description": description, "roleIds": ids}
+        return self.unwrap(self.call("PUT", self.user_path(name), json=body).body, "user")
+
+    def delete_user(self, name):
+        self.unwrap(self.call("DELETE", self.user_path(name)).body)
+
+    def change_password(self, name, password, old_password):
+        for secret in (password, old_password):
+            self.http.add_secret(secret)
+        body = {"password": password, "oldPassword": old_password}
+        with explained((400,), "changing the password of %s was refused" % name,
+                       "Check that old_password is the current password and that password meets the appliance's password policy."):
+            return self.unwrap(self.call("POST", self.user_path(name, "changePassword"), json=body).body, "user")
+
+    # --- MFA ------------------------------------------------------------------------------
+
+    def mfa_enable(self, name, recreate):
+        """Issue an MFA secret: {qrString, secretKey, scratchCodes, token}, all registered as secrets."""
+        body = self.call("POST", self.user_path(name, "mfaEnable"), json={"recreate": bool(recreate)}).body
+        enrolment = self.unwrap(body, "response") or {}
+        for key in ("secretKey", "qrString", "token"):
+            self.http.add_secret(enrolment.get(key))
+        if not enrolment.get("secretKey") or not enrolment.get("token"):
+            raise VeeamApiError("the answer to mfaEnable has no secretKey or token.", method="POST",
+                                path=self.user_path(name, "mfaEnable"))
+        if not enrolment.get("qrString"):
+            enrolment["qrString"] = "otpauth://totp/%s?secret=%s" % (quote_segment(name), enrolment["secretKey"])
+        return enrolment
+
+    def mfa_accept(self, name, code, token):
+        self.http.add_secret(token)
+        with explained((400,), "finishing the MFA enrolment of %s was refused" % name,
+                       "The code must be the current six digits of the new secret and the token must come from the "
+                       "mfaEnable answer of the same enrolment."):
+            self.unwrap(self.call("POST", self.user_path(name, "mfaAccepted"), json={"code": code, "token": token}).body)
+
+    def mfa_disable(self, name):
+        self.unwrap(self.call("POST", self.user_path(name, "mfaDisable")).body)
+
+
+def result_with_diff(diff_mode, changed, before, after, **values):
+    """A module result; with --diff, before/after (secrets masked) as Ansible shows them."""
+    result = dict(values, changed=changed)
+    if diff_mode:
+        result["diff"] = make_diff(before, after)
+    return result

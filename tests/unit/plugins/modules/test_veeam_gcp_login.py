@@ -1,0 +1,70 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""veeam_gcp_login against a real local HTTP server scripted as the VBGC appliance."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+
+from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp_login
+from ansible_collections.veeam_community.backup.tests.unit.plugins.module_utils.test_vbgc import (
+    MFA_SECRET,
+    TOKEN,
+    TOKEN_BODY,
+    run_vbgc_module,
+)
+from ansible_collections.veeam_community.backup.tests.unit.utils.module_runner import run_module
+
+
+def login(server, check_mode=False, **options):
+    args = {"server": server.url, "auth_username": "robot", "auth_password": "pw&1", "timeout": 5}
+    args.update(options)
+    return run_module(veeam_gcp_login, args, check_mode=check_mode)
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_login_returns_the_tokens_and_keeps_them(server, check_mode):
+    server.add("POST", TOKEN, body=dict(TOKEN_BODY, username="robot"))
+    result = login(server, check_mode=check_mode)
+    assert not result["changed"]
+    assert (result["access_token"], result["refresh_token"], result["expires_in"]) == ("minted-at", "minted-rt", 900)
+    assert [call["method"] for call in server.calls()] == ["POST"], "the token is not revoked"
+    assert server.calls()[0]["form"] == {"grant_type": "password", "username": "robot", "password": "pw&1"}
+    assert server.calls()[0]["headers"]["x-api-version"] == "1.4-rev0"
+
+
+def test_mfa_automation_account_logs_in_with_its_secret(server):
+    server.add("POST", TOKEN, status=202, body={"mfa_token": "challenge"}).add("POST", TOKEN, body=TOKEN_BODY)
+    result = login(server, auth_mfa_secret=MFA_SECRET)
+    assert result["access_token"] == "minted-at"
+    assert pyotp.TOTP(MFA_SECRET).verify(server.calls()[1]["form"]["mfa_code"], valid_window=1)
+
+
+def test_mfa_account_without_a_secret_fails_naming_the_option(server):
+    server.add("POST", TOKEN, status=202, body={"mfa_token": "challenge"})
+    result = login(server)
+    assert result["failed"]
+    assert "give auth_mfa_secret" in result["msg"]
+    assert "access_token" not in result
+
+
+def test_wrong_password_fails_with_what_to_check(server):
+    server.add("POST", TOKEN, status=401, body={"title": "Unauthorized", "details": "The user name or password is incorrect."})
+    result = login(server)
+    assert result["failed"]
+    assert "as robot failed: The user name or password is incorrect. Check auth_username and auth_password." in result["msg"]
+    assert result["status"] == 401
+
+
+def test_login_needs_credentials_even_when_a_token_is_given(server):
+    result = run_vbgc_module(veeam_gcp_login, server)
+    assert result["failed"]
+    assert result["msg"] == "veeam_gcp_login logs in with auth_username and auth_password: give both."
+    assert server.calls() == []
+
+
+def test_a_429_on_the_token_request_is_retried(server):
+    server.add("POST", TOKEN, status=429, headers={"Retry-After": "0"}).add("POST", TOKEN, body=TOKEN_BODY)
+    assert login(server)["access_token"] == "minted-at"
+    assert len(server.calls()) == 2
