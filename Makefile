@@ -11,6 +11,7 @@ BUILD := $(REPO)/.build
 COLL := $(BUILD)/ansible_collections/veeam_community/backup
 VENV := $(REPO)/.venv
 VENV_219 := $(REPO)/.venv-2.19
+VENV_IMPORTER := $(REPO)/.venv-importer
 PY := $(VENV)/bin/python
 PIP_FLAGS := -q --disable-pip-version-check
 export ANSIBLE_COLLECTIONS_PATH := $(BUILD)
@@ -22,7 +23,7 @@ IN_COLL = cd $(COLL) && PATH=$(VENV)/bin:$$PATH
 PYVER = $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 HARNESS = $(PY) -m veeam_simulator.harness
 
-.PHONY: help setup demo test lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration build-tree clean
+.PHONY: help setup demo test lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule docs release-check build-tree clean
 
 help:
 	@echo "make demo   start the simulator and run the onboarding playbook against it"
@@ -49,17 +50,37 @@ $(VENV_219)/.installed: requirements-dev-2.19.txt
 	  touch $@; \
 	else echo "setup: no CPython 3.11 found, the ansible-core 2.19 line will not be tested"; fi
 
+# galaxy-importer pins old versions of shared libraries, so it gets a venv of its own.
+$(VENV_IMPORTER)/.installed: requirements-dev.txt
+	[ -x $(VENV_IMPORTER)/bin/python ] || $(PY) -m venv $(VENV_IMPORTER)
+	$(VENV_IMPORTER)/bin/python -m pip install $(PIP_FLAGS) galaxy-importer==0.4.44
+	touch $@
+
 setup: $(VENV)/.installed $(VENV_219)/.installed
 
 build-tree: $(VENV)/.installed
 	@$(PY) tools/sync_build_tree.py $(REPO) $(BUILD) >/dev/null
 
 # ---------------------------------------------------------------- demo
+# One simulator, two passes of the demo playbook: the first onboards everything, the second must
+# change nothing (checked on its recap). New MFA secrets and QR codes go to build/demo-secrets; the
+# harness fails the run if any secret the simulator saw shows up in the output.
+DEMO_SECRETS := $(REPO)/build/demo-secrets
+DEMO_PLAY = ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0 \
+  ansible-playbook veeam_community.backup.demo -e demo_secrets_dir=$(DEMO_SECRETS)
+
 demo: setup build-tree
-	$(IN_COLL) $(HARNESS) -- ansible-playbook playbooks/demo.yml
+	@rm -rf $(DEMO_SECRETS)
+	$(IN_COLL) $(HARNESS) -- bash -c 'set -euo pipefail; \
+	  echo "=== demo, first pass: onboard everything"; $(DEMO_PLAY); \
+	  echo "=== demo, second pass: everything is in place already, so nothing may change"; \
+	  $(DEMO_PLAY) | tee $(BUILD)/demo-second-pass.log'
+	@grep -Eq 'changed=0 +unreachable=0 +failed=0' $(BUILD)/demo-second-pass.log \
+	  || { echo "make demo: the second pass changed something" >&2; exit 1; }
+	@echo "make demo: the second pass changed nothing; MFA QR codes and secrets are in $(DEMO_SECRETS)"
 
 # ---------------------------------------------------------------- checks
-test: setup build-tree lint sanity units simulator-tests integration
+test: setup build-tree lint sanity units simulator-tests integration molecule docs release-check
 	@echo "make test: every check passed"
 
 lint: ruff ansible-lint docs-lint changelog-lint
@@ -96,6 +117,38 @@ simulator-tests: $(VENV)/.installed
 integration: build-tree
 	$(IN_COLL) $(HARNESS) --config-out $(COLL)/tests/integration/integration_config.yml -- \
 	  ansible-test integration --local --python $(PYVER)
+
+# The role scenarios in extensions/molecule share one simulator; each scenario resets it first.
+# No secret the simulator saw may show up in their output.
+molecule: build-tree
+	$(IN_COLL) $(HARNESS) -- molecule test --all
+
+# The docsite: collection index, module and role pages from their docs, and the guides.
+# Offline: no intersphinx inventories can be fetched, so cross-references to docs.ansible.com are off.
+docs: build-tree
+	rm -rf $(BUILD)/docsite && mkdir -p $(BUILD)/docsite
+	$(IN_COLL) antsibull-docs sphinx-init --use-current --squash-hierarchy --dest-dir $(BUILD)/docsite veeam_community.backup >/dev/null
+	printf "intersphinx_mapping = {}\nsuppress_warnings = ['ref.ref']\n" >> $(BUILD)/docsite/conf.py
+	cd $(BUILD)/docsite && PATH=$(VENV)/bin:$$PATH ./build.sh >/dev/null
+	rm -rf build/docs && mkdir -p build && cp -a $(BUILD)/docsite/build/html build/docs
+	@echo "docs: open build/docs/index.html"
+
+# The artifact users install: build it, install it elsewhere, run a module from it against the
+# simulator; and render the execution-environment build context from the collection's metadata.
+release-check: build-tree $(VENV_IMPORTER)/.installed
+	rm -rf dist $(BUILD)/installed $(BUILD)/ee
+	$(IN_COLL) ansible-galaxy collection build --force --output-path $(REPO)/dist >/dev/null
+	cd / && PATH=$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed \
+	  ansible-galaxy collection install --force $(REPO)/dist/veeam_community-backup-*.tar.gz -p $(BUILD)/installed >/dev/null
+	cd $(BUILD) && PATH=$(VENV_IMPORTER)/bin:$$PATH GALAXY_IMPORTER_CONFIG=$(REPO)/tools/galaxy-importer.cfg \
+	  $(VENV_IMPORTER)/bin/python -m galaxy_importer.main $(REPO)/dist/veeam_community-backup-*.tar.gz > $(BUILD)/galaxy-importer.log
+	grep -q "Importer processing completed successfully" $(BUILD)/galaxy-importer.log
+	cd $(BUILD) && PATH=$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(HARNESS) -- \
+	  ansible-playbook $(REPO)/tests/release/smoke.yml
+	sed "s|@TARBALL@|$$(ls $(REPO)/dist/veeam_community-backup-*.tar.gz)|" tools/ee-build.yml.in > $(BUILD)/ee.yml
+	cd $(BUILD) && PATH=$(VENV)/bin:$$PATH ansible-builder create -f ee.yml -c $(BUILD)/ee >/dev/null
+	PATH=$(VENV)/bin:$$PATH ansible-builder introspect --sanitize $(BUILD)/installed | grep 'requests' >/dev/null
+	@echo "release-check: galaxy-importer passed, the tarball installs and its module runs, EE context rendered in $(BUILD)/ee"
 
 clean:
 	rm -rf $(BUILD) build dist
