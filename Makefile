@@ -71,7 +71,7 @@ DEMO_PLAY = ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0 \
 
 demo: setup build-tree
 	@rm -rf $(DEMO_SECRETS)
-	$(IN_COLL) $(HARNESS) -- bash -c 'set -euo pipefail; \
+	$(IN_COLL) $(HARNESS) --scan-output $(BUILD)/demo.log -- bash -c 'set -euo pipefail; \
 	  echo "=== demo, first pass: onboard everything"; $(DEMO_PLAY); \
 	  echo "=== demo, second pass: everything is in place already, so nothing may change"; \
 	  $(DEMO_PLAY) | tee $(BUILD)/demo-second-pass.log'
@@ -113,15 +113,16 @@ simulator-tests: $(VENV)/.installed
 	cd simulator && $(PY) -m pytest -q -p no:cacheprovider tests
 
 # The simulator runs for the whole integration run; its address, CA and admin credentials reach
-# the targets through integration_config.yml (written 0600 by the harness).
+# the targets through integration_config.yml (written 0600 by the harness). The run is at -vvv and its
+# output (kept in $(BUILD)/integration.log, 0600) must not show any secret the simulator saw or issued.
 integration: build-tree
-	$(IN_COLL) $(HARNESS) --config-out $(COLL)/tests/integration/integration_config.yml -- \
-	  ansible-test integration --local --python $(PYVER)
+	$(IN_COLL) $(HARNESS) --config-out $(COLL)/tests/integration/integration_config.yml \
+	  --scan-output $(BUILD)/integration.log -- ansible-test integration --local --python $(PYVER) -vvv
 
 # The role scenarios in extensions/molecule share one simulator; each scenario resets it first.
 # No secret the simulator saw may show up in their output.
 molecule: build-tree
-	$(IN_COLL) $(HARNESS) -- molecule test --all
+	$(IN_COLL) $(HARNESS) --scan-output $(BUILD)/molecule.log -- molecule test --all
 
 # The docsite: collection index, module and role pages from their docs, and the guides.
 # Offline: no intersphinx inventories can be fetched, so cross-references to docs.ansible.com are off.

@@ -10,6 +10,7 @@ resources; the API clients in vb365.py and vbgc.py build on it.
 from __future__ import annotations
 
 import email.utils
+import os
 import random
 import time
 import traceback
@@ -42,6 +43,9 @@ SECRET_KEYS = frozenset((
 RETRY_ANY_METHOD = frozenset((429, 503))
 RETRY_IDEMPOTENT = frozenset((502, 504))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
+
+NOT_REPEATED = ("The request was not repeated because the server may already have acted on it. "
+                "Check the object's state and run the task again.")
 
 DEFAULT_RETRIES = 4
 DEFAULT_RETRY_MAX_TIME = 60.0
@@ -186,10 +190,10 @@ class HttpClient:
             attempt += 1
             response, retry_reason, retry_after = self._attempt(method, path, params, json, form, headers, idempotent)
             if retry_reason is None:
-                return self._finish(method, path, response, missing_ok)
-            delay = self._retry_delay(attempt, retry_after, deadline)
+                return self._finish(method, path, response, missing_ok, idempotent)
+            delay, why_not = self._retry_delay(attempt, retry_after, deadline)
             if delay is None:
-                raise self._exhausted(method, path, response, retry_reason, attempt)
+                raise self._exhausted(method, path, response, retry_reason, why_not)
             self.warn("%s %s: %s; retry %d of %d in %.1f s." % (method, path, retry_reason, attempt, self.retries, delay))
             self._sleep(delay)
 
@@ -212,40 +216,48 @@ class HttpClient:
             never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _is_connection_refused(exc)
             if never_sent or idempotent:
                 return None, _describe_transport_error(exc, self.timeout), None
-            raise VeeamApiError(
-                "%s; the request was not repeated because the server may already have acted on it. "
-                "Check the object's state and run the task again." % _describe_transport_error(exc, self.timeout),
-                method=method, path=path,
-            ) from None
+            raise VeeamApiError("%s. %s" % (_describe_transport_error(exc, self.timeout), NOT_REPEATED),
+                                method=method, path=path) from None
+        except OSError as exc:  # e.g. REQUESTS_CA_BUNDLE naming a file that does not exist
+            raise VeeamApiError("the CA certificates to verify %s cannot be read (%s). Set ca_path to the PEM file of the CA "
+                                "that signed the server certificate." % (self.base_url, exc), method=method, path=path) from None
         if response.status_code in RETRY_ANY_METHOD or (idempotent and response.status_code in RETRY_IDEMPOTENT):
             return response, "HTTP %d" % response.status_code, _parse_retry_after(response.headers.get("Retry-After"))
         return response, None, None
 
     def _retry_delay(self, attempt, retry_after, deadline):
-        """Seconds to wait before the next try, or None when the retry budget is spent."""
+        """(seconds to wait before the next try, None), or (None, why the retries stop)."""
+        tries = "%d %s" % (attempt, "try" if attempt == 1 else "tries")
         if attempt > self.retries:
-            return None
+            return None, "gave up after %s, the most a task makes" % tries
         backoff = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** (attempt - 1)))
         delay = retry_after if retry_after is not None else backoff * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
-        if time.monotonic() + delay > deadline:
-            return None
-        return delay
+        left = deadline - time.monotonic()
+        if delay > left:
+            if retry_after is not None:
+                return None, ("gave up after %s: the server asked to wait %.0f s (Retry-After), more than the %.0f s left of "
+                              "the %g s retry budget" % (tries, retry_after, max(left, 0), self.retry_max_time))
+            return None, "gave up after %s: the %g s retry budget is spent" % (tries, self.retry_max_time)
+        return delay, None
 
-    def _exhausted(self, method, path, response, reason, attempt):
+    def _exhausted(self, method, path, response, reason, why_not):
         if response is not None:
             error = self._error_from_response(method, path, response)
-            error.message = "%s (gave up after %d tries)" % (error.message, attempt)
+            error.message = "%s (%s). Run the task again once the server is available." % (error.message.rstrip("."), why_not)
             return error
         return VeeamApiError(
-            "%s (gave up after %d tries). Check that the server is reachable and that timeout (%s s) suits it."
-            % (reason, attempt, self.timeout), method=method, path=path,
+            "%s (%s). Check that the server is reachable and that timeout (%s s) suits it."
+            % (reason, why_not, self.timeout), method=method, path=path,
         )
 
-    def _finish(self, method, path, response, missing_ok):
+    def _finish(self, method, path, response, missing_ok, idempotent=True):
         if response.status_code == 404 and missing_ok:
             return None
         if response.status_code >= 400 or response.status_code < 200:
-            raise self._error_from_response(method, path, response)
+            error = self._error_from_response(method, path, response)
+            if response.status_code in RETRY_IDEMPOTENT and not idempotent:
+                error.message = "%s. %s" % (error.message.rstrip("."), NOT_REPEATED)
+            raise error
         body = None
         if response.content:
             try:
@@ -338,6 +350,9 @@ class ApiClient:
     def from_params(cls, params, warn=None, keep_token=False):
         """Build the client from the connection options of the module (raises ValueError on bad input)."""
         base_url = build_base_url(params["server"], params["port"])
+        if params.get("ca_path") and not os.path.exists(params["ca_path"]):
+            raise ValueError("ca_path=%s does not exist: give the PEM file of the CA certificate that signed the server "
+                             "certificate." % params["ca_path"])
         http = HttpClient(
             base_url, validate_certs=params["validate_certs"], ca_path=params.get("ca_path"),
             timeout=params["timeout"], headers=cls.default_headers(params), warn=warn,

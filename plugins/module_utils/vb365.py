@@ -189,6 +189,7 @@ class VB365Client(ApiClient):
 
     def create_account(self, body):
         """POST a RESTAccountToSend; returns the new account (201 per the spec; 200 is accepted too)."""
+        self.http.add_secret(body.get("password"))
         response = self.call("POST", ACCOUNTS_PATH, json=body)
         if isinstance(response.body, dict) and response.body.get("id"):
             return response.body
@@ -201,6 +202,7 @@ class VB365Client(ApiClient):
 
     def update_account(self, account_id, body):
         """PUT the full RESTAccountToSend; returns the account if the server sent it back, else None."""
+        self.http.add_secret(body.get("password"))
         response = self.call("PUT", _account_path(account_id), json=body)
         return response.body if isinstance(response.body, dict) else None
 

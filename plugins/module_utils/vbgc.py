@@ -61,7 +61,8 @@ def totp_now(secret, option_name):
     try:
         return pyotp.TOTP(secret.replace(" ", "").upper()).now()
     except (ValueError, TypeError):
-        raise VeeamApiError("%s is not a valid base32 TOTP secret." % option_name) from None
+        raise VeeamApiError("%s is not a valid base32 TOTP secret: give the secret key that the MFA enrolment "
+                            "issued (letters A-Z and digits 2-7)." % option_name) from None
 
 
 def is_default_admin(user):
@@ -281,7 +282,7 @@ class VBGCClient(ApiClient):
             return matched
         matched, unmatched = match_roles(references, self.roles())
         if unmatched:
-            raise VeeamApiError("unknown role%s %s. Valid roles: %s." % (
+            raise VeeamApiError("roles: unknown role%s %s. Valid roles: %s." % (
                 "s" if len(unmatched) > 1 else "", ", ".join(repr(r) for r in unmatched), describe_roles(self.roles())))
         return [normalize_role(role) for role in matched]
 
@@ -311,7 +312,10 @@ class VBGCClient(ApiClient):
         return self.unwrap(self.call("PUT", self.user_path(name), json=body).body, "user")
 
     def delete_user(self, name):
-        self.unwrap(self.call("DELETE", self.user_path(name)).body)
+        """Remove a user; a 404 means it is gone already (e.g. a retried DELETE the server had carried out)."""
+        response = self.call("DELETE", self.user_path(name), missing_ok=True)
+        if response is not None:
+            self.unwrap(response.body)
 
     def change_password(self, name, password, old_password):
         for secret in (password, old_password):

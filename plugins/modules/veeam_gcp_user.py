@@ -69,6 +69,8 @@ options:
     choices: [present, absent]
     default: present
 notes:
+  - If the account is created by someone else between the lookup and the create (the appliance then refuses the
+    create), the module reads it again and continues with the existing account instead of failing.
   - A no-op run makes one request with O(auth_token), three with O(auth_username) and O(auth_password) (login, read, logout).
     The roles list is read only when a role given by name is not already on the account.
   - Messages from the appliance in the C(issues) of an answer are shown as warnings.
@@ -141,7 +143,7 @@ user:
 """
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._compare import changed_fields
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import (
     VBGCClient,
@@ -178,8 +180,19 @@ def ensure(module, client):
     if params["state"] == "absent":
         return remove(module, client, user)
     if user is None:
-        return create(module, client)
+        try:
+            return create(module, client)
+        except VeeamApiError as exc:
+            user = created_meanwhile(client, params["name"], exc)
+            if user is None:
+                raise
     return update(module, client, user)
+
+
+def created_meanwhile(client, name, error):
+    """After a refused create: the user that exists now (made by a parallel task, or by our own create whose
+    answer was lost before a retry), or None. The status of a duplicate is undocumented (409 or 400)."""
+    return client.get_user(name) if error.status in (400, 409) else None
 
 
 def create(module, client):

@@ -163,7 +163,7 @@ else:
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import (
     VBGCClient,
@@ -182,6 +182,9 @@ ARGUMENT_SPEC = {
     "enrollment_token": {"type": "str", "no_log": True},
     "qr_code_path": {"type": "path"},
 }
+UNCONFIRMED = ("The new secret was issued but its confirmation failed, so the secret is not returned. If the user's MFA "
+               "is enabled now, the appliance did confirm it: run the task again with recreate=true to get a secret you "
+               "know. Otherwise run the task again.")
 ENROLMENT_OPTIONS = ("recreate", "code", "enrollment_token", "qr_code_path")
 
 
@@ -234,7 +237,8 @@ def ensure(module, client):
     params = module.params
     user = client.get_user(params["name"])
     if user is None:
-        module.fail_json(msg="user %s does not exist: create it with veeam_community.backup.veeam_gcp_user first." % params["name"])
+        module.fail_json(msg="name=%s: the user does not exist; create it with veeam_community.backup.veeam_gcp_user first."
+                             % params["name"])
     enabled = bool(user.get("mfaEnabled"))
     if params["state"] == "disabled":
         return disable(module, client, enabled)
@@ -272,7 +276,11 @@ def enable(module, client, enabled):
         return report(module, True, enabled, enabled or params["verify"])
     enrolment = client.mfa_enable(params["name"], recreate=enabled)
     if params["verify"]:
-        client.mfa_accept(params["name"], totp_now(enrolment["secretKey"], "the issued secretKey"), enrolment["token"])
+        try:
+            client.mfa_accept(params["name"], totp_now(enrolment["secretKey"], "the issued secretKey"), enrolment["token"])
+        except VeeamApiError as exc:
+            exc.message = "%s. %s" % (exc.message.rstrip("."), UNCONFIRMED)
+            raise
     if params["qr_code_path"]:
         try:
             write_qr_code(params["qr_code_path"], enrolment["qrString"])

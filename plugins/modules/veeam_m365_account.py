@@ -298,8 +298,9 @@ def update(client, module, current):
     before = comparable(current)
     changes = changed_fields(before, desired_fields(params))
     if "accountType" in changes:
-        raise VeeamApiError("account %s is a %s account; the type of existing cloud credentials cannot be changed. "
-                            "Remove it and create a new one." % (current.get("id"), before["accountType"]))
+        raise VeeamApiError("account_type=%s does not fit account %s, a %s account: the type of existing cloud credentials "
+                            "cannot be changed. Remove it and create a new one." % (params["account_type"], current.get("id"),
+                                                                                    before["accountType"]))
     send_password = params["update_password"] == ALWAYS
     if not changes and not send_password:
         return result(False, before, before, public_view(current))

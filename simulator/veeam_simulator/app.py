@@ -20,6 +20,11 @@ class Application:
         self.apis = {"vb365": Vb365Api(state), "vbgc": VbgcApi(state)}
 
     def handle(self, api_name, request):
+        response = self._dispatch(api_name, request)
+        self.state.secrets_seen.collect_exchange(request, response)
+        return response
+
+    def _dispatch(self, api_name, request):
         if is_control_path(request.path):
             response, _, _ = self._perform(self.control, request)
             return response

@@ -1,5 +1,6 @@
 """The test-only control API under /_simulator/ (no authentication, never journaled, never faulted)."""
 
+import json
 import uuid
 from dataclasses import asdict
 
@@ -61,6 +62,7 @@ class ControlApi(ApiBase):
         add("POST", f"{PREFIX}/faults", self.add_fault)
         add("DELETE", f"{PREFIX}/faults", self.clear_faults)
         add("POST", f"{PREFIX}/tokens/expire", self.expire_tokens)
+        add("GET", f"{PREFIX}/secrets", self.list_secrets)
         add("PUT", f"{PREFIX}/vb365/accounts/{{account_id}}/in_use", self.set_in_use)
         add("GET", f"{PREFIX}/vb365/accounts/{{account_id}}/secret", self.account_secret)
         add("GET", f"{PREFIX}/vbgc/users/{{name}}", self.user_internals)
@@ -106,7 +108,7 @@ class ControlApi(ApiBase):
         since = request.query_value("since") or "0"
         if not since.isdigit():
             raise ApiError(400, "since must be a sequence number.")
-        return json_response(200, {"entries": self.state.journal.since(int(since))})
+        return json_response(200, {"entries": self.state.journal.since(int(since)), "last_seq": self.state.journal.last_seq})
 
     def clear_journal(self, request):
         self.state.journal.clear()
@@ -116,11 +118,17 @@ class ControlApi(ApiBase):
         return json_response(200, {"faults": self.state.faults.describe()})
 
     def add_fault(self, request):
+        """One fault (a JSON object), or several in order (a JSON array; all or nothing)."""
         try:
-            fault = self.state.faults.add(request.json_object())
+            body = json.loads(request.body.decode("utf-8"))
+        except ValueError as exc:
+            raise ApiError(400, f"The request body is not valid JSON: {exc}") from None
+        try:
+            if not isinstance(body, list):
+                return json_response(201, asdict(self.state.faults.add(body)))
+            return json_response(201, {"faults": [asdict(fault) for fault in self.state.faults.add_all(body)]})
         except ValueError as exc:
             raise ApiError(400, str(exc)) from None
-        return json_response(201, asdict(fault))
 
     def clear_faults(self, request):
         self.state.faults.clear()
@@ -132,6 +140,10 @@ class ControlApi(ApiBase):
             raise ApiError(400, "api must be vb365, vbgc or all.")
         self.state.tokens.expire_access(api)
         return empty_response(204)
+
+    def list_secrets(self, request):
+        """Every secret seen or issued since start (kept across resets), for scanning test output."""
+        return json_response(200, {"secrets": self.state.secrets_seen.entries()})
 
     def set_in_use(self, request, account_id):
         account = self._account(account_id)

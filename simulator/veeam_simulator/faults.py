@@ -73,6 +73,12 @@ class FaultList:
         self.faults.append(fault)
         return fault
 
+    def add_all(self, specs):
+        """Add several faults in order, or none of them when one is invalid."""
+        faults = [parse_fault(spec, next(self.ids)) for spec in specs]
+        self.faults.extend(faults)
+        return faults
+
     def take(self, method, path):
         """Consume one use of the first fault matching the request, or return None."""
         for fault in self.faults:

@@ -1,22 +1,34 @@
 """Run a command against a fresh simulator.
 
-    python -m veeam_simulator.harness [--config-out FILE] [--env-out FILE] [SIMULATOR ARGS...] -- COMMAND [ARGS...]
+    python -m veeam_simulator.harness [--config-out FILE] [--env-out FILE] [--scan-output FILE]
+                                      [SIMULATOR ARGS...] -- COMMAND [ARGS...]
 
 Starts `veeam-simulator` (free ports unless told otherwise), waits for its ready line, runs COMMAND with the
 VEEAM_* connection variables set, stops the simulator and exits with COMMAND's exit code.
+
+With --scan-output, COMMAND's stdout and stderr are also copied into FILE (mode 0600). When COMMAND has
+ended, every secret the simulator saw or issued is looked for in FILE; each one found is reported by its
+kind, length and line (never its value), and the harness exits with SECRETS_FOUND if COMMAND itself passed.
 """
 
 import json
 import os
 import queue
+import re
 import shlex
+import ssl
 import subprocess
 import sys
 import tempfile
 import threading
+import urllib.request
+from urllib.parse import quote, quote_plus
 
 READY_TIMEOUT = 30
 STOP_TIMEOUT = 10
+SECRETS_FOUND = 3
+MIN_SECRET_LENGTH = 6  # shorter values are too likely to appear by chance
+MASK = "********"
 
 
 class HarnessError(Exception):
@@ -24,15 +36,15 @@ class HarnessError(Exception):
 
 
 def split_argv(argv):
-    """-> (config_out, env_out, simulator_args, command)"""
+    """-> ({"--config-out": FILE or None, "--env-out": ..., "--scan-output": ...}, simulator_args, command)"""
     if "--" not in argv:
         raise HarnessError("usage: python -m veeam_simulator.harness [--config-out FILE] [--env-out FILE] "
-                           "[SIMULATOR ARGS...] -- COMMAND [ARGS...]")
+                           "[--scan-output FILE] [SIMULATOR ARGS...] -- COMMAND [ARGS...]")
     cut = argv.index("--")
     options, command = argv[:cut], argv[cut + 1:]
     if not command:
         raise HarnessError("no COMMAND after --")
-    outputs, simulator_args = {"--config-out": None, "--env-out": None}, []
+    outputs, simulator_args = {"--config-out": None, "--env-out": None, "--scan-output": None}, []
     items = iter(options)
     for item in items:
         name, _, value = item.partition("=")
@@ -42,7 +54,7 @@ def split_argv(argv):
                 raise HarnessError(f"{name} needs a file name")
         else:
             simulator_args.append(item)
-    return outputs["--config-out"], outputs["--env-out"], simulator_args, command
+    return outputs, simulator_args, command
 
 
 class Simulator:
@@ -140,8 +152,108 @@ def write_private(path, text):
     os.chmod(path, 0o600)  # also when the file already existed
 
 
+def run_command(command, env, log_path=None):
+    """Run command; with log_path, copy its stdout and stderr live to ours and both into log_path (0600). -> exit code"""
+    if log_path is None:
+        return subprocess.call(command, env=env)  # noqa: S603 - running it is the point
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.chmod(log_path, 0o600)
+    lock = threading.Lock()
+    with os.fdopen(fd, "wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
+        pumps = [threading.Thread(target=_tee, args=(stream, target, log, lock), daemon=True)
+                 for stream, target in ((process.stdout, sys.stdout), (process.stderr, sys.stderr))]
+        for pump in pumps:
+            pump.start()
+        code = process.wait()
+        for pump in pumps:
+            pump.join()
+    return code
+
+
+def _tee(stream, target, log, lock):
+    """Copy stream to target as it comes, and to log in whole lines, so that the two streams never interleave
+    inside a line of the log (a secret split in two would escape the scan)."""
+    partial = b""
+    for chunk in iter(lambda: stream.read1(65536), b""):
+        target.buffer.write(chunk)
+        target.flush()
+        lines, _, partial = (partial + chunk).rpartition(b"\n")
+        if lines:
+            with lock:
+                log.write(lines + b"\n")
+    with lock:
+        log.write(partial)
+    stream.close()
+
+
+def fetch_secrets(ready):
+    """[{kind, value}] from the simulator's control API."""
+    context = ssl.create_default_context(cafile=ready["ca_path"]) if ready["ca_path"] else None
+    url = ready["vb365_url"] + "/_simulator/secrets"
+    try:
+        with urllib.request.urlopen(url, context=context, timeout=30) as response:  # noqa: S310 - our own URL
+            return json.load(response)["secrets"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise HarnessError(f"cannot read the simulator's secrets for --scan-output: {exc}") from None
+
+
+def written_forms(value):
+    """The ways a value may be written in the output: as is, escaped in a JSON or Python string (ASCII-only or
+    not), or URL-encoded."""
+    return {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1],
+            ascii(value)[1:-1], quote(value, safe=""), quote_plus(value, safe="")}
+
+
+def find_secret(text, value):
+    """The matches of value in text. A value of digits only (a scratch code) must not be part of a longer
+    number, or random digits in the output (temporary directory names, timestamps) would match it by chance."""
+    forms = [form for form in written_forms(value) if form in text]  # a fast pre-check: most secrets are absent
+    if not forms:
+        return []
+    pattern = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return list(re.finditer(f"(?<![0-9])(?:{pattern})(?![0-9])" if value.isdigit() else pattern, text))
+
+
+def scan_for_secrets(text, secrets):
+    """[(kind, length, count, first line number, that line with every secret masked)] per secret found."""
+    kinds = {entry["value"]: entry["kind"] for entry in secrets if len(entry["value"]) >= MIN_SECRET_LENGTH}
+    findings = []
+    for value, kind in kinds.items():
+        hits = find_secret(text, value)
+        if hits:
+            start = text.rfind("\n", 0, hits[0].start()) + 1
+            end = text.find("\n", hits[0].end())
+            line = text[start:] if end < 0 else text[start:end]
+            findings.append((kind, len(value), len(hits), text.count("\n", 0, start) + 1, mask_all(line, kinds)))
+    return findings
+
+
+def mask_all(line, values):
+    for value in sorted(values, key=len, reverse=True):
+        for match in reversed(find_secret(line, value)):
+            line = line[:match.start()] + MASK + line[match.end():]
+    return line[:300]
+
+
+def report_secrets(log_path, secrets):
+    """Scan the log; print each finding (never a value); -> True when something was found."""
+    with open(log_path, encoding="utf-8", errors="replace") as handle:
+        text = handle.read()
+    findings = scan_for_secrets(text, secrets)
+    for kind, length, count, line_number, line in findings:
+        sys.stderr.write(f"harness: a secret ({kind}, {length} characters) appears {count} time(s) in the output, "
+                         f"first on line {line_number} of {log_path}: {line}\n")
+    if findings:
+        sys.stderr.write(f"harness: {len(findings)} secret(s) leaked into the output of the command\n")
+    else:
+        sys.stderr.write(f"harness: none of the {len(secrets)} secrets the simulator saw appears in {log_path}\n")
+    return bool(findings)
+
+
 def run(argv):
-    config_out, env_out, simulator_args, command = split_argv(argv)
+    outputs, simulator_args, command = split_argv(argv)
+    config_out, env_out, scan_output = outputs["--config-out"], outputs["--env-out"], outputs["--scan-output"]
     simulator = Simulator(simulator_args)
     temp_config = None
     try:
@@ -155,11 +267,14 @@ def run(argv):
         if env_out:
             write_private(env_out, "".join(f"export {key}={shlex.quote(value)}\n" for key, value in env.items()))
         try:
-            code = subprocess.call(command, env={**os.environ, **env})  # noqa: S603 - running it is the point
+            code = run_command(command, {**os.environ, **env}, scan_output)
         except OSError as exc:
             sys.stderr.write(f"harness: cannot run {command[0]}: {exc}\n")
             return 127
-        return code if code >= 0 else 128 - code  # killed by signal N: 128 + N, as a shell reports it
+        code = code if code >= 0 else 128 - code  # killed by signal N: 128 + N, as a shell reports it
+        if scan_output and report_secrets(scan_output, fetch_secrets(ready)) and code == 0:
+            return SECRETS_FOUND
+        return code
     finally:
         simulator.stop()
         if temp_config:

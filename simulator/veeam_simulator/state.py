@@ -6,6 +6,7 @@ from dataclasses import asdict, replace
 from .faults import FaultList
 from .journal import Journal
 from .model import PORTAL_ADMINISTRATOR, Account, User
+from .secret_registry import SecretRegistry
 from .tokens import TokenStore
 
 SNAPSHOT_FORMAT = 1
@@ -16,6 +17,7 @@ class State:
 
     `mutations` counts changes of managed objects (accounts, users, passwords, MFA); the dispatcher
     compares it before and after a request to fill the journal's `mutated` flag and to persist.
+    `secrets_seen` (with a lock of its own) outlives resets.
     """
 
     def __init__(self, admin_username, admin_password, settings, store=None):
@@ -28,6 +30,8 @@ class State:
         self.journal = Journal()
         self.faults = FaultList()
         self.mutations = 0
+        self.secrets_seen = SecretRegistry()
+        self.secrets_seen.add("password", admin_password)
         self.reset()
 
     def reset(self):
@@ -59,6 +63,8 @@ class State:
         """Load a snapshot. The Default Administrator takes the start-up name and password."""
         if snapshot.get("format") != SNAPSHOT_FORMAT:
             raise ValueError(f"unsupported state file format {snapshot.get('format')!r}")
+        self.secrets_seen.collect(snapshot)
+        self.secrets_seen.add("password", snapshot.get("admin_password"))
         self.accounts = {item["id"]: Account(**item) for item in snapshot["accounts"]}
         self.users = {item["name"]: User.from_dict(item) for item in snapshot["users"]}
         previous = next((user for user in self.users.values() if user.default_admin), None)

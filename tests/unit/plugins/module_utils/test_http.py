@@ -62,7 +62,7 @@ def test_retries_are_bounded_in_count(server):
         client.request("GET", "/x")
     assert len(server.calls()) == 4
     assert len(sleeps) == 3
-    assert "gave up after 4 tries" in str(err.value)
+    assert "gave up after 4 tries, the most a task makes" in str(err.value)
     assert err.value.status == 502
 
 
@@ -80,24 +80,44 @@ def test_retry_after_beyond_the_time_budget_gives_up_at_once(server):
         client.request("GET", "/x")
     assert sleeps == []
     assert err.value.status == 429
+    assert "gave up after 1 try: the server asked to wait 3600 s (Retry-After), more than the 10 s left" in str(err.value)
+    assert len(server.calls()) == 1
+
+
+def test_backoff_beyond_the_time_budget_gives_up(server):
+    server.add("GET", "/x", status=503, sticky=True)
+    client, sleeps, _warnings = client_for(server, retry_max_time=0.1)
+    with pytest.raises(VeeamApiError) as err:
+        client.request("GET", "/x")
+    assert sleeps == []
+    assert "gave up after 1 try: the 0.1 s retry budget is spent" in str(err.value)
 
 
 def test_backoff_grows_and_is_capped():
     client = HttpClient("http://127.0.0.1:9")
     deadline = time.monotonic() + 1000
-    delays = [client._retry_delay(n, None, deadline) for n in range(1, 5)]
+    delays = [client._retry_delay(n, None, deadline)[0] for n in range(1, 5)]
     assert delays[0] <= 0.5
     assert 4 * 0.5 <= delays[3] <= 4.0
     client.retries = 100
-    assert client._retry_delay(50, None, deadline) <= 8.0
+    assert client._retry_delay(50, None, deadline)[0] <= 8.0
 
 
-def test_post_not_repeated_after_502(server):
-    server.add("POST", "/v8/Accounts", status=502, sticky=True)
+@pytest.mark.parametrize("status", [502, 504])
+def test_post_not_repeated_after_a_gateway_error_and_the_message_says_why(server, status):
+    server.add("POST", "/v8/Accounts", status=status, body={"message": "Bad gateway."}, sticky=True)
     client = client_for(server)[0]
-    with pytest.raises(VeeamApiError):
+    with pytest.raises(VeeamApiError) as err:
         client.request("POST", "/v8/Accounts", json={"userName": "a"})
     assert len(server.calls()) == 1
+    assert "Bad gateway. The request was not repeated because the server may already have acted on it" in str(err.value)
+
+
+def test_put_repeated_after_a_gateway_error(server):
+    server.add("PUT", "/x", status=504).add("PUT", "/x", body={})
+    client, _sleeps, warnings = client_for(server)
+    assert client.request("PUT", "/x", json={}).status == 200
+    assert "HTTP 504; retry 1 of 4" in warnings[0]
 
 
 def test_post_repeated_after_503_because_the_server_did_not_act(server):
@@ -161,6 +181,24 @@ def test_tls_with_ca_path_works_even_when_the_environment_names_another_bundle(t
     tls_server.add("GET", "/x", body={"ok": True})
     client = client_for(tls_server, ca_path=tls_server.ca_path)[0]
     assert client.request("GET", "/x").body == {"ok": True}
+
+
+def test_a_ca_path_that_does_not_exist_fails_before_any_request(tls_server):
+    params = {"server": tls_server.url, "port": 443, "validate_certs": True, "ca_path": "/nonexistent/ca.pem", "timeout": 5,
+              "auth_username": None, "auth_password": None, "auth_token": "t"}
+    with pytest.raises(ValueError, match=r"ca_path=/nonexistent/ca.pem does not exist: give the PEM file of the CA"):
+        DemoClient.from_params(params)
+    assert tls_server.calls() == []
+
+
+def test_a_ca_bundle_from_the_environment_that_does_not_exist_is_a_clear_error(tls_server, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/bundle.pem")
+    client = client_for(tls_server)[0]
+    with pytest.raises(VeeamApiError) as err:
+        client.request("GET", "/x")
+    assert "cannot be read" in str(err.value)
+    assert "/nonexistent/bundle.pem" in str(err.value)
+    assert "Set ca_path" in str(err.value)
 
 
 def test_validate_certs_false_works_and_warns(tls_server):

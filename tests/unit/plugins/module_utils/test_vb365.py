@@ -199,6 +199,18 @@ def test_create_error_carries_the_rest_exception_info(server):
                               "The userName must contain only lowercase characters.")
 
 
+@pytest.mark.parametrize("write", ["create", "update"])
+def test_an_error_that_echoes_the_account_secret_masks_it(server, write):
+    secret = "Sh4red&key+value=="
+    server.add("POST", "/v8/Accounts", status=400, body={"message": "bad key %s" % secret})
+    server.add("PUT", "/v8/Accounts/" + ACCOUNT_ID, status=400, body={"message": "bad key %s" % secret})
+    client = client_for(server)
+    body = {"accountType": "amazonS3Account", "userName": "AKIA", "password": secret}
+    with pytest.raises(VeeamApiError) as err:
+        client.create_account(body) if write == "create" else client.update_account(ACCOUNT_ID, body)
+    assert str(err.value).endswith("HTTP 400 bad key %s" % MASK)
+
+
 def test_update_account_puts_the_body_and_accepts_204(server):
     server.add("PUT", "/v8/Accounts/" + ACCOUNT_ID, status=204)
     assert client_for(server).update_account(ACCOUNT_ID, {"description": "d"}) is None

@@ -372,6 +372,14 @@ def test_delete_accepts_an_empty_answer(server):
     assert server.calls()[0]["method"] == "DELETE"
 
 
+def test_delete_retried_after_the_server_acted_finds_the_user_gone(server):
+    server.add("DELETE", USERS + "/ops1", status=502).add("DELETE", USERS + "/ops1", status=404, body={"title": "Not Found"})
+    client = new_client(server, auth_token="admin-token")
+    client.http._sleep = lambda seconds: None
+    client.delete_user("ops1")
+    assert [call["method"] for call in server.calls()] == ["DELETE", "DELETE"]
+
+
 def test_change_password_sends_both_and_explains_a_refusal(server):
     server.add("POST", USERS + "/ops1/changePassword", status=400,
                body={"type": "about:blank", "title": "Bad Request", "status": 400, "details": "The current password (oldPassword) is not correct."})

@@ -41,6 +41,15 @@ def test_mfa_automation_account_logs_in_with_its_secret(server):
     assert pyotp.TOTP(MFA_SECRET).verify(server.calls()[1]["form"]["mfa_code"], valid_window=1)
 
 
+def test_mfa_secret_falls_back_to_the_environment(server, monkeypatch):
+    # Tested here rather than with a task's `environment:`, which Ansible shows at -vvv even with no_log.
+    monkeypatch.setenv("VEEAM_VBGC_MFA_SECRET", MFA_SECRET)
+    server.add("POST", TOKEN, status=202, body={"mfa_token": "challenge"}).add("POST", TOKEN, body=TOKEN_BODY)
+    result = login(server)
+    assert result["access_token"] == "minted-at"
+    assert pyotp.TOTP(MFA_SECRET).verify(server.calls()[1]["form"]["mfa_code"], valid_window=1)
+
+
 def test_mfa_account_without_a_secret_fails_naming_the_option(server):
     server.add("POST", TOKEN, status=202, body={"mfa_token": "challenge"})
     result = login(server)

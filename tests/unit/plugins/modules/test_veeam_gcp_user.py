@@ -69,6 +69,27 @@ def test_create_resolves_role_names_and_posts_the_documented_body(server):
     assert "pw&+1" not in json.dumps(result)
 
 
+@pytest.mark.parametrize("status", [409, 400])
+def test_create_refused_because_the_user_appeared_meanwhile_continues_with_it(server, status):
+    server.add("GET", OPS1, status=404).add("GET", ROLES, body=ROLE_LIST)
+    server.add("POST", USERS, status=status, body={"title": "Conflict", "details": "A user named 'ops1' already exists."})
+    server.add("GET", OPS1, body=user_body(roles=[OPERATOR_ROLE]))
+    result = run(server, name="ops1", roles=["Portal Operator"], password="pw&+1")
+    assert "failed" not in result
+    assert not result["changed"]
+    assert result["user"]["roles"] == [OPERATOR_ROLE]
+    assert api_calls(server) == [("GET", OPS1), ("GET", ROLES), ("POST", USERS), ("GET", OPS1)]
+
+
+def test_create_refused_for_another_reason_fails_with_the_servers_message(server):
+    server.add("GET", OPS1, status=404, sticky=True).add("GET", ROLES, body=ROLE_LIST)
+    server.add("POST", USERS, status=400, body={"title": "Bad Request", "details": "The password is too short."})
+    result = run(server, name="ops1", roles=["Portal Operator"], password="pw")
+    assert result["failed"]
+    assert "The password is too short." in result["msg"]
+    assert api_calls(server) == [("GET", OPS1), ("GET", ROLES), ("POST", USERS), ("GET", OPS1)]
+
+
 def test_create_answered_201_without_a_body_reports_the_predicted_user(server):
     server.add("GET", OPS1, status=404).add("GET", ROLES, body=ALL_ROLES).add("POST", USERS, status=201)
     result = run(server, name="ops1", roles=[OPERATOR_ROLE["id"]], password="pw")

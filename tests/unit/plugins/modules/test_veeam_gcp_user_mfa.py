@@ -92,7 +92,7 @@ def test_bad_name_fails_before_any_request(server):
 def test_missing_user_is_explained(server):
     server.add("GET", OPS1, status=404)
     result = run(server)
-    assert result["msg"] == "user ops1 does not exist: create it with veeam_community.backup.veeam_gcp_user first."
+    assert result["msg"] == "name=ops1: the user does not exist; create it with veeam_community.backup.veeam_gcp_user first."
 
 
 # --- enable -----------------------------------------------------------------------------------------
@@ -174,6 +174,7 @@ def test_refused_verification_is_explained_without_the_token(server):
     result = run(server)
     assert result["failed"]
     assert "finishing the MFA enrolment of ops1 was refused: The verification code is not valid." in result["msg"]
+    assert "If the user's MFA is enabled now, the appliance did confirm it: run the task again with recreate=true" in result["msg"]
     assert MFA_SECRET not in json.dumps(result)
 
 
