@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 
 import pyotp
 import pytest
@@ -66,7 +67,7 @@ def test_conflicting_or_bad_options_fail_before_any_request(server, options, wor
 
 
 def test_missing_libraries_are_named_before_any_request(server, monkeypatch, tmp_path):
-    monkeypatch.setattr(veeam_gcp_user_mfa, "HAS_SEGNO", False)
+    monkeypatch.setitem(sys.modules, "segno", None)  # what an import of a missing package does
     assert "qr_code_path needs segno" in run(server, verify=False, qr_code_path=str(tmp_path / "qr.png"))["msg"]
     monkeypatch.setattr(vbgc, "HAS_PYOTP", False)
     assert "verify=true (computing the code of the new secret) needs pyotp" in run(server)["msg"]
@@ -214,3 +215,10 @@ def test_disable_in_check_mode_writes_nothing(server):
     result = run(server, state="disabled", check_mode=True)
     assert result["changed"]
     assert writes(server) == []
+
+
+def test_segno_is_imported_only_for_a_qr_code(server):
+    sys.modules.pop("segno", None)
+    script_user(server, enabled=True)
+    assert not run(server)["changed"]
+    assert "segno" not in sys.modules
