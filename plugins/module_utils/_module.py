@@ -69,3 +69,44 @@ def run(module, client_class, work, keep_token=False):
     if failure is not None:
         module.fail_json(msg=str(failure), **failure.as_result())
     module.exit_json(**result)
+
+
+class ItemFailed(VeeamApiError):
+    """A list module's failed item: which one in the message, and the items done before it in the result."""
+
+    def __init__(self, error, label, list_key, done):
+        super().__init__("%s: %s (%d items before it were handled)" % (label, error, len(done)))
+        self.error = error
+        self.result = {list_key: done, "changed": any(item["changed"] for item in done)}
+
+    def as_result(self):
+        return dict(self.error.as_result(), **self.result)
+
+
+def apply_items(pairs, ensure, list_key, value_key, diff_mode):
+    """The list modules' loop: ensure(item, current) for each (label, item, current) in order.
+
+    Returns the module result: per item {item, action, changed, value_key}, and with --diff one diff per changed item.
+    """
+    results, diffs = [], []
+    for label, item, current in pairs:
+        try:
+            result = ensure(item, current)
+        except VeeamApiError as exc:
+            raise ItemFailed(exc, label, list_key, results) from None
+        results.append({"item": label, "action": _action(item["state"], current, result["changed"]),
+                        "changed": result["changed"], value_key: result[value_key]})
+        if result["changed"] and "diff" in result:
+            diffs.append(dict(result["diff"], before_header=label, after_header=label))
+    outcome = {"changed": any(result["changed"] for result in results), list_key: results}
+    if diff_mode:
+        outcome["diff"] = diffs
+    return outcome
+
+
+def _action(state, current, changed):
+    if not changed:
+        return "unchanged"
+    if state == "absent":
+        return "removed"
+    return "updated" if current is not None else "created"

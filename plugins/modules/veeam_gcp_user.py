@@ -142,115 +142,18 @@ user:
         name: Portal Operator
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import changed_fields
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import (
-    VBGCClient,
-    check_user_name,
-    is_default_admin,
-    result_with_diff,
-    role_ids,
-    role_items,
-)
-
-ARGUMENT_SPEC = {
-    "name": {"type": "str", "required": True},
-    "description": {"type": "str"},
-    "roles": {"type": "list", "elements": "str"},
-    "password": {"type": "str", "no_log": True},
-    "old_password": {"type": "str", "no_log": True},
-    "update_password": {"type": "str", "default": "on_create", "choices": ["on_create", "always"], "no_log": False},
-    "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
-}
-
-
-def validate(params):
-    """The first problem with the options that needs no request, or None."""
-    roles = params["roles"]
-    if roles is not None and (not roles or not all(role.strip() for role in roles)):
-        return ("roles must list at least one role name or id and no empty entries; "
-                "omit roles to leave the account's roles as they are.")
-    return check_user_name(params["name"])
-
-
-def ensure(module, client):
-    params = module.params
-    user = client.get_user(params["name"])
-    if params["state"] == "absent":
-        return remove(module, client, user)
-    if user is None:
-        try:
-            return create(module, client)
-        except VeeamApiError as exc:
-            user = created_meanwhile(client, params["name"], exc)
-            if user is None:
-                raise
-    return update(module, client, user)
-
-
-def created_meanwhile(client, name, error):
-    """After a refused create: the user that exists now (made by a parallel task, or by our own create whose
-    answer was lost before a retry), or None. The status of a duplicate is undocumented (409 or 400)."""
-    return client.get_user(name) if error.status in (400, 409) else None
-
-
-def create(module, client):
-    params = module.params
-    missing = [option for option in ("password", "roles") if not params[option]]
-    if missing:
-        module.fail_json(msg="user %s does not exist; creating it needs %s." % (params["name"], " and ".join(missing)))
-    roles = client.resolve_roles(params["roles"])
-    after = {"name": params["name"], "description": params["description"] or "", "mfaEnabled": False, "roles": roles}
-    if not module.check_mode:
-        after = client.create_user(params["name"], params["password"], [role["id"] for role in roles],
-                                   params["description"]) or after
-    return result_with_diff(module._diff, True, {}, dict(after, password=MASK), user=after)
-
-
-def update(module, client, user):
-    params = module.params
-    current_roles = role_items(user)
-    wanted_roles = client.resolve_roles(params["roles"], known=current_roles) if params["roles"] else current_roles
-    current_description = user.get("description") or ""
-    description = current_description if params["description"] is None else params["description"]
-    changes = changed_fields(
-        {"description": current_description, "roleIds": role_ids(current_roles)},
-        {"description": description, "roleIds": role_ids(wanted_roles)},
-        unordered=("roleIds",),
-    )
-    always = params["update_password"] == "always"  # noqa: S105 - an option value, not a password
-    new_password = always and not client.check_password(params["name"], params["password"])
-    if new_password and not params["old_password"]:
-        module.fail_json(msg="password does not work for user %s, and the appliance needs the current password to change it: "
-                             "give old_password." % params["name"])
-    after = dict(user, description=description, roles=wanted_roles) if changes else user
-    if changes and not module.check_mode:
-        after = client.modify_user(params["name"], description, [role["id"] for role in wanted_roles]) or after
-    if new_password and not module.check_mode:
-        client.change_password(params["name"], params["password"], params["old_password"])
-    diff_after = dict(after, password=MASK) if new_password else after
-    return result_with_diff(module._diff, bool(changes) or new_password, user, diff_after, user=after)
-
-
-def remove(module, client, user):
-    if user is None:
-        return result_with_diff(module._diff, False, {}, {}, user={})
-    if is_default_admin(user):
-        module.fail_json(msg="user %s is the Default Administrator of the appliance, which cannot be removed; "
-                             "remove another account or keep state=present for this one." % module.params["name"])
-    if not module.check_mode:
-        client.delete_user(module.params["name"])
-    return result_with_diff(module._diff, True, user, {}, user={})
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc_user import USER_SPEC, ensure_user, input_problem
 
 
 def main():
-    module = new_module(VBGCClient, ARGUMENT_SPEC, required_if=[("update_password", "always", ["password"])],
+    module = new_module(VBGCClient, USER_SPEC, required_if=[("update_password", "always", ["password"])],
                         required_by={"old_password": "password"})
-    error = validate(module.params)
-    if error:
-        module.fail_json(msg=error)
-    run(module, VBGCClient, lambda client: ensure(module, client))
+    problem = input_problem(module.params)
+    if problem:
+        module.fail_json(msg=problem)
+    run(module, VBGCClient, lambda client: ensure_user(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

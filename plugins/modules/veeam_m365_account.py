@@ -184,154 +184,21 @@ account:
         href: https://vb365.example.com:4443/v8/Accounts/8a0b7d5e-2f1c-4c6b-9a3e-5d7f1e2c4b6a
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import changed_fields, make_diff
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import (
-    ACCOUNT_TYPES,
-    VB365Client,
-    comparable,
-    filter_options,
-    may_be_duplicate,
-    lowercase_problem,
-    normalize_uuid,
-    public_view,
-    uuid_option_problem,
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import (
+    account_spec,
+    ensure_account,
+    input_problem,
 )
 
 
-ALWAYS = "always"
-
-
-def argument_spec():
-    spec = filter_options()
-    spec["user_name"]["aliases"] = ["access_key", "account_name"]
-    spec.update(
-        password={"type": "str", "no_log": True, "aliases": ["secret_key", "shared_key"]},
-        description={"type": "str"},
-        update_password={"type": "str", "choices": ["on_create", ALWAYS], "default": "on_create", "no_log": False},
-        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
-    )
-    return spec
-
-
-def argument_problem(params):
-    """Everything that can be checked before the first request."""
-    if not params["id"] and not (params["account_type"] and params["user_name"]):
-        return "give id, or account_type and user_name, to say which account is meant."
-    if params["update_password"] == ALWAYS and params["state"] == "present" and not params["password"]:
-        return "update_password=always sends password on every run, but password is not set."
-    return uuid_option_problem(params) or lowercase_problem(ACCOUNT_TYPES.get(params["account_type"]), params["user_name"])
-
-
-def desired_fields(params):
-    """The readable fields the task sets; None means "leave as it is"."""
-    return {
-        "accountType": ACCOUNT_TYPES.get(params["account_type"]),
-        "userName": params["user_name"],
-        "description": params["description"],
-        "organizationId": normalize_uuid(params["organization_id"]),
-    }
-
-
-def find_by_identity(client, params):
-    return client.find_accounts(ACCOUNT_TYPES.get(params["account_type"]), params["user_name"], params["organization_id"])
-
-
-def find_current(client, params):
-    """The one account the task is about, or None; fails (raises) on several matches."""
-    if params["id"]:
-        return client.get_account(params["id"])
-    matches = find_by_identity(client, params)
-    if len(matches) > 1:
-        raise VeeamApiError(
-            "%d accounts match account_type=%s, user_name=%s, organization_id=%s exactly (ids: %s). Address one with id."
-            % (len(matches), params["account_type"], params["user_name"], params["organization_id"],
-               ", ".join(str(account.get("id")) for account in matches)))
-    return matches[0] if matches else None
-
-
-def ensure_absent(client, module, current):
-    if current is None:
-        return result(False, {}, {}, {})
-    if not module.check_mode:
-        client.delete_account(current["id"])
-    return result(True, comparable(current), {}, {})
-
-
-def ensure_present(client, module, current):
-    if current is None:
-        try:
-            return create(client, module)
-        except VeeamApiError as exc:
-            current = lost_race(client, module.params, exc)
-            if current is None:
-                raise
-    return update(client, module, current)
-
-
-def create(client, module):
-    params = module.params
-    if params["id"]:
-        raise VeeamApiError("no account has id %s. Ids are assigned by the server: omit id (give account_type and "
-                            "user_name) to create an account." % params["id"])
-    if not params["password"]:
-        raise VeeamApiError("password is required to create the %s account '%s': the API stores the secret with the "
-                            "account. It is optional only for existing accounts." % (params["account_type"], params["user_name"]))
-    body = dict(desired_fields(params), description=params["description"] or "")
-    account = dict(body, id=None)  # what check mode predicts
-    if not module.check_mode:
-        account = public_view(client.create_account(dict(body, password=params["password"])))
-    return result(True, {}, dict(body, password=MASK), account)
-
-
-def lost_race(client, params, error):
-    """After a refused create: the account someone else created meanwhile, or None."""
-    if not may_be_duplicate(error):
-        return None
-    matches = find_by_identity(client, params)
-    return matches[0] if len(matches) == 1 else None
-
-
-def update(client, module, current):
-    params = module.params
-    before = comparable(current)
-    changes = changed_fields(before, desired_fields(params))
-    if "accountType" in changes:
-        raise VeeamApiError("account_type=%s does not fit account %s, a %s account: the type of existing cloud credentials "
-                            "cannot be changed. Remove it and create a new one." % (params["account_type"], current.get("id"),
-                                                                                    before["accountType"]))
-    send_password = params["update_password"] == ALWAYS
-    if not changes and not send_password:
-        return result(False, before, before, public_view(current))
-    after = dict(before, **{key: want for key, (_have, want) in changes.items()})
-    problem = lowercase_problem(after["accountType"], after["userName"])
-    if problem:
-        raise VeeamApiError(problem)
-    body = dict(after, password=params["password"]) if send_password else after
-    account = dict(public_view(current), **after)
-    if not module.check_mode:
-        account = public_view(client.update_account(current["id"], body) or account)
-    return result(True, before, dict(after, password=MASK) if send_password else after, account)
-
-
-def result(changed, before, after, account):
-    return {"changed": changed, "account": account, "diff": make_diff(before, after)}
-
-
 def main():
-    module = new_module(VB365Client, argument_spec())
-    problem = argument_problem(module.params)
+    module = new_module(VB365Client, account_spec())
+    problem = input_problem(module.params)
     if problem:
         module.fail_json(msg=problem)
-
-    def work(client):
-        current = find_current(client, module.params)
-        if module.params["state"] == "absent":
-            return ensure_absent(client, module, current)
-        return ensure_present(client, module, current)
-
-    run(module, VB365Client, work)
+    run(module, VB365Client, lambda client: ensure_account(client, module.params, module.check_mode))
 
 
 if __name__ == "__main__":

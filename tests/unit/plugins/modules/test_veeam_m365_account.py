@@ -27,14 +27,19 @@ def account(user_name="backup", account_type="azureBlobAccount", account_id=ACCO
             "organizationId": organization_id, "_links": {"self": {"href": "https://vb365/v8/Accounts/" + account_id}}}
 
 
-def run(server, check_mode=False, diff=True, credentials=False, **options):
+def run_vb365_module(module, server, check_mode=False, diff=True, credentials=False, **options):
+    """Run a veeam_m365_* module against the scripted server, with a scripted login or a given token."""
     args = {"server": server.url, **options}
     if credentials:
         args.update(auth_username="admin", auth_password="admin-pw")
         server.add("POST", "/v8/token", body=TOKEN, sticky=True).add("POST", "/v8/token/logout", status=204, sticky=True)
     else:
         args["auth_token"] = "given-token"
-    return run_module(veeam_m365_account, args, check_mode=check_mode, diff=diff)
+    return run_module(module, args, check_mode=check_mode, diff=diff)
+
+
+def run(server, **options):
+    return run_vb365_module(veeam_m365_account, server, **options)
 
 
 def azure(**options):

@@ -1,0 +1,179 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The desired state of one VB365 cloud account: the one implementation behind veeam_m365_account and veeam_m365_accounts.
+
+ensure_account() compares one account's options with the server, writes what differs (nothing in check
+mode) and returns the module result. Problems are raised as VeeamApiError, never fail_json, so that the
+list module can name the item that failed.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._compare import changed_fields, make_diff
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import (
+    ACCOUNT_TYPES,
+    canonical_type,
+    comparable,
+    filter_options,
+    lowercase_problem,
+    matches,
+    may_be_duplicate,
+    normalize_uuid,
+    public_view,
+    uuid_option_problem,
+)
+
+ALWAYS = "always"
+UNKNOWN = object()  # "not read yet": ensure_account() looks the account up itself
+
+
+def account_spec():
+    """The options of one account (veeam_m365_account's own, and each item of veeam_m365_accounts' accounts list)."""
+    spec = filter_options()
+    spec["user_name"]["aliases"] = ["access_key", "account_name"]
+    spec.update(
+        password={"type": "str", "no_log": True, "aliases": ["secret_key", "shared_key"]},
+        description={"type": "str"},
+        update_password={"type": "str", "choices": ["on_create", ALWAYS], "default": "on_create", "no_log": False},
+        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
+    )
+    return spec
+
+
+def input_problem(params):
+    """Everything about one account's options that can be checked before the first request."""
+    if not params["id"] and not (params["account_type"] and params["user_name"]):
+        return "give id, or account_type and user_name, to say which account is meant."
+    if params["update_password"] == ALWAYS and params["state"] == "present" and not params["password"]:
+        return "update_password=always sends password on every run, but password is not set."
+    return uuid_option_problem(params) or lowercase_problem(ACCOUNT_TYPES.get(params["account_type"]), params["user_name"])
+
+
+def identity(params):
+    """The comparable fields that identify an account given by type and user name."""
+    return {"accountType": canonical_type(ACCOUNT_TYPES.get(params["account_type"])), "userName": params["user_name"],
+            "organizationId": normalize_uuid(params["organization_id"])}
+
+
+def describe(params):
+    """How messages and results name the account of params."""
+    if params["id"]:
+        return "id %s" % params["id"]
+    return " ".join(value for value in (params["account_type"], params["user_name"]) if value) or "an account"
+
+
+def pick_account(params, accounts):
+    """The one account of accounts (already read) that params are about, or None; raises on several matches."""
+    if params["id"]:
+        wanted = params["id"].lower()
+        return next((account for account in accounts if str(account.get("id", "")).lower() == wanted), None)
+    found = [account for account in accounts if matches(account, identity(params))]
+    if len(found) > 1:
+        raise VeeamApiError(
+            "%d accounts match account_type=%s, user_name=%s, organization_id=%s exactly (ids: %s). Address one with id."
+            % (len(found), params["account_type"], params["user_name"], params["organization_id"],
+               ", ".join(str(account.get("id")) for account in found)))
+    return found[0] if found else None
+
+
+def find_current(client, params):
+    """The one account the task is about, read from the server, or None; raises on several matches."""
+    if params["id"]:
+        return client.get_account(params["id"])
+    return pick_account(params, find_by_identity(client, params))
+
+
+def find_by_identity(client, params):
+    return client.find_accounts(ACCOUNT_TYPES.get(params["account_type"]), params["user_name"], params["organization_id"])
+
+
+def server_problem(params, current):
+    """Why params cannot be applied when current is the account on the server (None: there is none), else None."""
+    if params["state"] == "absent" or current is not None:
+        return None
+    if params["id"]:
+        return ("no account has id %s. Ids are assigned by the server: omit id (give account_type and user_name) "
+                "to create an account." % params["id"])
+    if not params["password"]:
+        return ("password is required to create the %s account '%s': the API stores the secret with the account. "
+                "It is optional only for existing accounts." % (params["account_type"], params["user_name"]))
+    return None
+
+
+def ensure_account(client, params, check_mode, current=UNKNOWN):
+    """Bring one account to params; current is the account as already read (None: none), or UNKNOWN to look it up."""
+    if current is UNKNOWN:
+        current = find_current(client, params)
+    if params["state"] == "absent":
+        return _remove(client, check_mode, current)
+    problem = server_problem(params, current)
+    if problem:
+        raise VeeamApiError(problem)
+    if current is None:
+        try:
+            return _create(client, params, check_mode)
+        except VeeamApiError as exc:
+            current = _lost_race(client, params, exc)
+            if current is None:
+                raise
+    return _update(client, params, check_mode, current)
+
+
+def _remove(client, check_mode, current):
+    if current is None:
+        return _result(False, {}, {}, {})
+    if not check_mode:
+        client.delete_account(current["id"])
+    return _result(True, comparable(current), {}, {})
+
+
+def _desired_fields(params):
+    """The readable fields the task sets; None means "leave as it is"."""
+    return {
+        "accountType": ACCOUNT_TYPES.get(params["account_type"]),
+        "userName": params["user_name"],
+        "description": params["description"],
+        "organizationId": normalize_uuid(params["organization_id"]),
+    }
+
+
+def _create(client, params, check_mode):
+    body = dict(_desired_fields(params), description=params["description"] or "")
+    account = dict(body, id=None)  # what check mode predicts
+    if not check_mode:
+        account = public_view(client.create_account(dict(body, password=params["password"])))
+    return _result(True, {}, dict(body, password=MASK), account)
+
+
+def _lost_race(client, params, error):
+    """After a refused create: the account someone else created meanwhile, or None."""
+    if not may_be_duplicate(error):
+        return None
+    found = find_by_identity(client, params)
+    return found[0] if len(found) == 1 else None
+
+
+def _update(client, params, check_mode, current):
+    before = comparable(current)
+    changes = changed_fields(before, _desired_fields(params))
+    if "accountType" in changes:
+        raise VeeamApiError("account_type=%s does not fit account %s, a %s account: the type of existing cloud credentials "
+                            "cannot be changed. Remove it and create a new one." % (params["account_type"], current.get("id"),
+                                                                                    before["accountType"]))
+    send_password = params["update_password"] == ALWAYS
+    if not changes and not send_password:
+        return _result(False, before, before, public_view(current))
+    after = dict(before, **{key: want for key, (_have, want) in changes.items()})
+    problem = lowercase_problem(after["accountType"], after["userName"])
+    if problem:
+        raise VeeamApiError(problem)
+    body = dict(after, password=params["password"]) if send_password else after
+    account = dict(public_view(current), **after)
+    if not check_mode:
+        account = public_view(client.update_account(current["id"], body) or account)
+    return _result(True, before, dict(after, password=MASK) if send_password else after, account)
+
+
+def _result(changed, before, after, account):
+    return {"changed": changed, "account": account, "diff": make_diff(before, after)}

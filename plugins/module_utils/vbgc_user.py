@@ -1,0 +1,127 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The desired state of one VBGC user: the one implementation behind veeam_gcp_user and veeam_gcp_users.
+
+ensure_user() compares one user's options with the appliance, writes what differs (nothing in check
+mode) and returns the module result. Problems are raised as VeeamApiError, never fail_json, so that
+the list module can name the item that failed.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._compare import changed_fields
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import (
+    check_user_name,
+    is_default_admin,
+    result_with_diff,
+    role_ids,
+    role_items,
+)
+
+# The options of one user (veeam_gcp_user's own, and each item of veeam_gcp_users' users list).
+USER_SPEC = {
+    "name": {"type": "str", "required": True},
+    "description": {"type": "str"},
+    "roles": {"type": "list", "elements": "str"},
+    "password": {"type": "str", "no_log": True},
+    "old_password": {"type": "str", "no_log": True},
+    "update_password": {"type": "str", "default": "on_create", "choices": ["on_create", "always"], "no_log": False},
+    "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
+}
+ALWAYS = "always"
+UNKNOWN = object()  # "not read yet": ensure_user() reads the user itself
+
+
+def input_problem(params):
+    """The first problem with one user's options that needs no request, or None."""
+    roles = params["roles"]
+    if roles is not None and (not roles or not all(role.strip() for role in roles)):
+        return ("roles must list at least one role name or id and no empty entries; "
+                "omit roles to leave the account's roles as they are.")
+    return check_user_name(params["name"])
+
+
+def appliance_problem(client, params, user):
+    """Why params cannot be applied to user (None: it does not exist), checked before any write; else None."""
+    if params["state"] == "absent":
+        if user is not None and is_default_admin(user):
+            return ("user %s is the Default Administrator of the appliance, which cannot be removed; "
+                    "remove another account or keep state=present for this one." % params["name"])
+        return None
+    if user is None:
+        missing = [option for option in ("password", "roles") if not params[option]]
+        if missing:
+            return "user %s does not exist; creating it needs %s." % (params["name"], " and ".join(missing))
+    if params["roles"]:
+        try:
+            client.resolve_roles(params["roles"], known=role_items(user or {}))
+        except VeeamApiError as exc:
+            if exc.method:  # the roles could not be read: not a problem with params
+                raise
+            return exc.message
+    return None
+
+
+def ensure_user(client, params, check_mode, diff_mode, user=UNKNOWN):
+    """Bring one user to params; user is the account as already read (None: absent), or UNKNOWN to read it."""
+    if user is UNKNOWN:
+        user = client.get_user(params["name"])
+    problem = appliance_problem(client, params, user)
+    if problem:
+        raise VeeamApiError(problem)
+    if params["state"] == "absent":
+        return _remove(client, params, check_mode, diff_mode, user)
+    if user is None:
+        try:
+            return _create(client, params, check_mode, diff_mode)
+        except VeeamApiError as exc:
+            user = _created_meanwhile(client, params["name"], exc)
+            if user is None:
+                raise
+    return _update(client, params, check_mode, diff_mode, user)
+
+
+def _created_meanwhile(client, name, error):
+    """After a refused create: the user that exists now (made by a parallel task, or by our own create whose
+    answer was lost before a retry), or None. The status of a duplicate is undocumented (409 or 400)."""
+    return client.get_user(name) if error.status in (400, 409) else None
+
+
+def _create(client, params, check_mode, diff_mode):
+    roles = client.resolve_roles(params["roles"])
+    after = {"name": params["name"], "description": params["description"] or "", "mfaEnabled": False, "roles": roles}
+    if not check_mode:
+        after = client.create_user(params["name"], params["password"], role_ids(roles), params["description"]) or after
+    return result_with_diff(diff_mode, True, {}, dict(after, password=MASK), user=after)
+
+
+def _update(client, params, check_mode, diff_mode, user):
+    current_roles = role_items(user)
+    wanted_roles = client.resolve_roles(params["roles"], known=current_roles) if params["roles"] else current_roles
+    current_description = user.get("description") or ""
+    description = current_description if params["description"] is None else params["description"]
+    changes = changed_fields(
+        {"description": current_description, "roleIds": role_ids(current_roles)},
+        {"description": description, "roleIds": role_ids(wanted_roles)},
+        unordered=("roleIds",),
+    )
+    new_password = params["update_password"] == ALWAYS and not client.check_password(params["name"], params["password"])
+    if new_password and not params["old_password"]:
+        raise VeeamApiError("password does not work for user %s, and the appliance needs the current password to "
+                            "change it: give old_password." % params["name"])
+    after = dict(user, description=description, roles=wanted_roles) if changes else user
+    if changes and not check_mode:
+        after = client.modify_user(params["name"], description, role_ids(wanted_roles)) or after
+    if new_password and not check_mode:
+        client.change_password(params["name"], params["password"], params["old_password"])
+    diff_after = dict(after, password=MASK) if new_password else after
+    return result_with_diff(diff_mode, bool(changes) or new_password, user, diff_after, user=after)
+
+
+def _remove(client, params, check_mode, diff_mode, user):
+    if user is None:
+        return result_with_diff(diff_mode, False, {}, {}, user={})
+    if not check_mode:
+        client.delete_user(params["name"])
+    return result_with_diff(diff_mode, True, user, {}, user={})
