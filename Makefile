@@ -151,5 +151,18 @@ release-check: build-tree $(VENV_IMPORTER)/.installed
 	PATH=$(VENV)/bin:$$PATH ansible-builder introspect --sanitize $(BUILD)/installed | grep 'requests' >/dev/null
 	@echo "release-check: galaxy-importer passed, the tarball installs and its module runs, EE context rendered in $(BUILD)/ee"
 
+# ---------------------------------------------------------------- bench
+# Benchmarks against one simulator on loopback: figures, not pass/fail (bench/run.py, docs: performance).
+# Prints five Markdown tables and writes build/bench/results.md. The default profile uses the issue's sizes
+# (200 users + 200 credentials, 10,000 users to list) and takes about 9 minutes on 2 cores, 13 with a cold
+# .venv; BENCH_PROFILE=quick takes about 2. It runs on its own copy of the collection (build/bench/tree), so
+# it does not disturb a concurrent make test, which uses .build.
+BENCH_PROFILE ?= default
+BENCH_TREE := $(REPO)/build/bench/tree
+.PHONY: bench
+bench: $(VENV)/.installed
+	@$(PY) tools/sync_build_tree.py $(REPO) $(BENCH_TREE) >/dev/null
+	$(PY) bench/run.py --collections-path $(BENCH_TREE) --out $(REPO)/build/bench --profile $(BENCH_PROFILE)
+
 clean:
 	rm -rf $(BUILD) build dist

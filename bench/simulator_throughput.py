@@ -16,16 +16,21 @@ import time
 import requests
 
 API_VERSION = "1.4-rev0"
+TIMEOUT = 30  # seconds per request: every wait is bounded
 
 
 def start_simulator():
     command = [sys.executable, "-m", "veeam_simulator", "--host", "127.0.0.1", "--vb365-port", "0",
                "--vbgc-port", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603 - fixed argv, no shell
-    line = process.stdout.readline()
-    if not line:
-        raise SystemExit(f"the simulator did not start (exit code {process.wait()})")
-    return process, json.loads(line)
+    line = []
+    reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(30)
+    if not line or not line[0]:
+        process.kill()
+        raise SystemExit(f"the simulator did not print its ready line within 30 s (exit code {process.wait(10)})")
+    return process, json.loads(line[0])
 
 
 def session_for(ready):
@@ -37,9 +42,9 @@ def session_for(ready):
 
 def login(session, ready):
     credentials = {"grant_type": "password", "username": ready["username"], "password": ready["password"]}
-    vb365 = session.post(ready["vb365_url"] + "/v8/token", data=credentials).json()["access_token"]
+    vb365 = session.post(ready["vb365_url"] + "/v8/token", data=credentials, timeout=TIMEOUT).json()["access_token"]
     vbgc = session.post(ready["vbgc_url"] + "/api/v1/token", data=credentials,
-                        headers={"x-api-version": API_VERSION}).json()["access_token"]
+                        headers={"x-api-version": API_VERSION}, timeout=TIMEOUT).json()["access_token"]
     return vb365, vbgc
 
 
@@ -47,7 +52,7 @@ def seed(session, ready, count=20):
     accounts = [{"accountType": "amazonS3Account", "userName": f"AKIABENCH{i:03d}", "password": "s"}
                 for i in range(count)]
     users = [{"name": f"bench{i:03d}", "password": "benchpass", "roles": ["Portal Operator"]} for i in range(count)]
-    session.post(ready["vb365_url"] + "/_simulator/seed", json={"vb365_accounts": accounts, "vbgc_users": users})
+    session.post(ready["vb365_url"] + "/_simulator/seed", json={"vb365_accounts": accounts, "vbgc_users": users}, timeout=TIMEOUT)
 
 
 def endpoints(ready, vb365_token, vbgc_token):
@@ -69,7 +74,10 @@ def measure(ready, url, headers, total, threads, deadline):
                 if counts["issued"] >= total:
                     return
                 counts["issued"] += 1
-            ok = session.get(url, headers=headers).status_code == 200
+            try:
+                ok = session.get(url, headers=headers, timeout=TIMEOUT).status_code == 200
+            except requests.RequestException:
+                ok = False
             with lock:
                 counts["done" if ok else "failed"] += 1
 
@@ -100,7 +108,11 @@ def main():
             print(f"| {name} | {args.threads} | {done} | {failed} | {seconds:.2f} | {done / seconds:.0f} |")
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
 
 if __name__ == "__main__":
