@@ -10,7 +10,7 @@ short_description: Manage a list of user accounts of Veeam Backup for Google Clo
 version_added: 0.2.0
 description:
   - Create, update or remove many user accounts of a Veeam Backup for Google Cloud (VBGC) appliance in one task
-    (one process, one HTTP session, one read of the user list, one read of the roles).
+    (one process, one HTTP session, one read of the user list, at most one read of the roles).
   - Each item of O(users) takes the options of M(veeam_community.backup.veeam_gcp_user) and is handled by the same code,
     so the result for an item is what M(veeam_community.backup.veeam_gcp_user) would report for it.
   - Every item is checked before the first write, first on its own, then against the appliance (unknown roles, new users
@@ -76,8 +76,8 @@ options:
         choices: [present, absent]
         default: present
 notes:
-  - A run makes one request per 100 users on the appliance to read them, one to read the roles when a role is given by
-    name, and one per write. With O(auth_username) it adds a login and a logout. A loop of
+  - A run makes one request per 100 users on the appliance to read them, one to read the roles when an item names a role
+    that its account does not have yet, and one per write. With O(auth_username) it adds a login and a logout. A loop of
     M(veeam_community.backup.veeam_gcp_user) makes at least one request and starts one process per item.
   - When a write fails, the task fails naming the item; the items before it have been applied (see RV(users) of the
     failure) and the ones after it have not. Running the task again finishes the list.
