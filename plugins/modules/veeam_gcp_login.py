@@ -16,15 +16,17 @@ description:
 author:
   - Veeam community collection maintainers (@veeam-community)
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - veeam_community.backup.attributes
   - veeam_community.backup.vbgc
   - veeam_community.backup.vbgc.actiongroup
 attributes:
   check_mode:
-    description: Logs in as in a normal run (a login changes no object), so later tasks in check mode get a token.
+    details: Logs in as in a normal run (a login changes no object), so later tasks in check mode get a token.
     support: full
   diff_mode:
-    description: Changes nothing, so there is no diff.
-    support: none
+    details: Changes nothing, so there is no diff.
+    support: N/A
 notes:
   - Needs O(auth_username) and O(auth_password); O(auth_token) is not used.
   - Run the task with C(no_log=true), because its result holds the tokens.

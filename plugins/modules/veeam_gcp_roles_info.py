@@ -14,15 +14,11 @@ description:
 author:
   - Veeam community collection maintainers (@veeam-community)
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - veeam_community.backup.attributes
+  - veeam_community.backup.attributes.info_module
   - veeam_community.backup.vbgc
   - veeam_community.backup.vbgc.actiongroup
-attributes:
-  check_mode:
-    description: Only reads, so it runs in check mode as in a normal run.
-    support: full
-  diff_mode:
-    description: Changes nothing, so there is no diff.
-    support: none
 options:
   name:
     description:

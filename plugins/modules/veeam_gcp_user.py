@@ -16,14 +16,16 @@ description:
 author:
   - Veeam community collection maintainers (@veeam-community)
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - veeam_community.backup.attributes
   - veeam_community.backup.vbgc
   - veeam_community.backup.vbgc.actiongroup
 attributes:
   check_mode:
-    description: Predicts the result without writing. With O(update_password=always) it still logs in as the user to test O(password).
+    details: Predicts the result without writing. With O(update_password=always) it still logs in as the user to test O(password).
     support: full
   diff_mode:
-    description: Shows the account before and after; passwords are masked.
+    details: Shows the account before and after; passwords are masked.
     support: full
 options:
   name:

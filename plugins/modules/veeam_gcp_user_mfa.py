@@ -18,14 +18,16 @@ description:
 author:
   - Veeam community collection maintainers (@veeam-community)
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - veeam_community.backup.attributes
   - veeam_community.backup.vbgc
   - veeam_community.backup.vbgc.actiongroup
 attributes:
   check_mode:
-    description: Predicts the result without writing; no secret is issued and no QR code written.
+    details: Predicts the result without writing; no secret is issued and no QR code written.
     support: full
   diff_mode:
-    description: Shows whether MFA is enabled before and after, and a masked C(secretKey) when a secret is issued.
+    details: Shows whether MFA is enabled before and after, and a masked C(secretKey) when a secret is issued.
     support: full
 options:
   name:

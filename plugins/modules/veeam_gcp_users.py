@@ -21,14 +21,16 @@ description:
 author:
   - Veeam community collection maintainers (@veeam-community)
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - veeam_community.backup.attributes
   - veeam_community.backup.vbgc
   - veeam_community.backup.vbgc.actiongroup
 attributes:
   check_mode:
-    description: Predicts the result of every item without writing. Items with O(users[].update_password=always) still log in as the user.
+    details: Predicts the result of every item without writing. Items with O(users[].update_password=always) still log in as the user.
     support: full
   diff_mode:
-    description: Shows each changed account before and after, one diff per item; passwords are masked.
+    details: Shows each changed account before and after, one diff per item; passwords are masked.
     support: full
 options:
   users:
@@ -166,7 +168,7 @@ ARGUMENT_SPEC = {
 
 def input_problems(items):
     """Every problem that needs no request, as 'name: problem' lines."""
-    problems = ["%s: %s" % (item["name"], input_problem(item)) for item in items if input_problem(item)]
+    problems = ["%s: %s" % (item["name"], problem) for item in items for problem in [input_problem(item)] if problem]
     seen = set()
     for item in items:
         if item["name"] in seen:

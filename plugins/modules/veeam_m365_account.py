@@ -84,6 +84,7 @@ notes:
     with O(auth_username) and O(auth_password).
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - veeam_community.backup.attributes
   - veeam_community.backup.vb365
   - veeam_community.backup.vb365.actiongroup
 attributes:
@@ -93,8 +94,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows accountType, userName, description and organizationId; a secret that would be sent shows as C(********).
-  platform:
-    platforms: all
 seealso:
   - module: veeam_community.backup.veeam_m365_account_info
   - module: veeam_community.backup.veeam_m365_login

@@ -41,17 +41,10 @@ options:
     type: str
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - veeam_community.backup.attributes
+  - veeam_community.backup.attributes.info_module
   - veeam_community.backup.vb365
   - veeam_community.backup.vb365.actiongroup
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads, so it runs the same in check mode.
-  diff_mode:
-    support: N/A
-    details: The module changes nothing.
-  platform:
-    platforms: all
 seealso:
   - module: veeam_community.backup.veeam_m365_account
 """

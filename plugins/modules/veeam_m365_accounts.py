@@ -77,17 +77,16 @@ notes:
     failure) and the ones after it have not. Running the task again finishes the list.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - veeam_community.backup.attributes
   - veeam_community.backup.vb365
   - veeam_community.backup.vb365.actiongroup
 attributes:
   check_mode:
-    description: Predicts the result of every item without writing; a new account has C(id=null).
+    details: Predicts the result of every item without writing; a new account has C(id=null).
     support: full
   diff_mode:
-    description: Shows each changed account before and after, one diff per item; secrets are masked.
+    details: Shows each changed account before and after, one diff per item; secrets are masked.
     support: full
-  platform:
-    platforms: all
 seealso:
   - module: veeam_community.backup.veeam_m365_account
   - module: veeam_community.backup.veeam_m365_account_info
@@ -170,7 +169,7 @@ def item_key(item):
 
 def input_problems(items):
     """Every problem that needs no request, as 'item: problem' lines."""
-    problems = ["%s: %s" % (describe(item), input_problem(item)) for item in items if input_problem(item)]
+    problems = ["%s: %s" % (describe(item), problem) for item in items for problem in [input_problem(item)] if problem]
     if problems:
         return problems
     seen = set()

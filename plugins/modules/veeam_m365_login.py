@@ -21,6 +21,7 @@ notes:
   - The returned tokens are secrets. Set C(no_log) to C(true) on the task that registers the result, and never print it.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - veeam_community.backup.attributes
   - veeam_community.backup.vb365
   - veeam_community.backup.vb365.actiongroup
 attributes:
@@ -30,8 +31,6 @@ attributes:
   diff_mode:
     support: N/A
     details: The module changes nothing.
-  platform:
-    platforms: all
 seealso:
   - module: veeam_community.backup.veeam_m365_account
   - module: veeam_community.backup.veeam_m365_account_info
