@@ -134,8 +134,8 @@ def login_module_main(client_class, name):
             module.fail_json(msg="%s state=absent revokes auth_token: give the access_token of the login to end." % name)
         run(module, client_class, lambda client: {"changed": client.revoke(check_mode=module.check_mode)})
     if not (params["auth_username"] and params["auth_password"]):
-        module.fail_json(msg="auth_username and auth_password are required: %s logs in with them to get a new token; give "
-                             "both (auth_token is used only with state=absent)." % name)
+        module.fail_json(msg="auth_username and auth_password are required with state=present: this module logs in to get "
+                             "a new token; give both (auth_token is used only with state=absent).")
     run(module, client_class, lambda client: _login(client, params["return_refresh_token"]), keep_token=True)
 
 

@@ -70,8 +70,8 @@ def test_wrong_password_fails_with_what_to_check(server):
 def test_login_needs_credentials_even_when_a_token_is_given(server):
     result = run_vbgc_module(veeam_gcp_login, server)
     assert result["failed"]
-    assert result["msg"] == ("auth_username and auth_password are required: veeam_gcp_login logs in with them to get a "
-                             "new token; give both (auth_token is used only with state=absent).")
+    assert result["msg"] == ("auth_username and auth_password are required with state=present: this module logs in to get "
+                             "a new token; give both (auth_token is used only with state=absent).")
     assert server.calls() == []
 
 
