@@ -13,8 +13,10 @@ options:
       - Host name or IP address of the Veeam Backup for Microsoft 365 server, or C(https://host[:port]).
       - A URL must not contain a path; the modules add C(/v8/...) themselves.
       - If not set, the value of the E(VEEAM_VB365_SERVER) environment variable is used.
+      - Required, from the task, from C(module_defaults) for C(group/veeam_community.backup.vb365), or from
+        E(VEEAM_VB365_SERVER); the module fails before any request when none of them sets it.
+      - C(http://) is refused unless O(allow_plain_http=true).
     type: str
-    required: true
   port:
     description:
       - Port of the REST API service. Ignored when O(server) is a URL with a port.
@@ -56,6 +58,13 @@ options:
       - If not set, the value of the E(VEEAM_VB365_TIMEOUT) environment variable is used.
     type: int
     default: 30
+  allow_plain_http:
+    description:
+      - Allow O(server) to be a C(http://) URL. Plain HTTP sends the password and the tokens unencrypted, so it is
+        refused unless this is V(true), and then every task warns. Only for a lab or a test service on a network you trust.
+      - If not set, the value of the E(VEEAM_VB365_ALLOW_PLAIN_HTTP) environment variable is used.
+    type: bool
+    default: false
 notes:
   - Talks to the VB365 REST API v8 (C(https://server:4443/v8/...)) with the C(requests) library on the host that runs the module,
     usually the controller (C(delegate_to=localhost) or C(connection=local)).

@@ -13,8 +13,10 @@ options:
       - Host name or IP address of the Veeam Backup for Google Cloud appliance, or C(https://host[:port]).
       - A URL must not contain a path; the modules add C(/api/v1/...) themselves.
       - If not set, the value of the E(VEEAM_VBGC_SERVER) environment variable is used.
+      - Required, from the task, from C(module_defaults) for C(group/veeam_community.backup.vbgc), or from
+        E(VEEAM_VBGC_SERVER); the module fails before any request when none of them sets it.
+      - C(http://) is refused unless O(allow_plain_http=true).
     type: str
-    required: true
   port:
     description:
       - Port of the appliance REST API. Ignored when O(server) is a URL with a port.
@@ -69,6 +71,13 @@ options:
       - If not set, the value of the E(VEEAM_VBGC_TIMEOUT) environment variable is used.
     type: int
     default: 30
+  allow_plain_http:
+    description:
+      - Allow O(server) to be a C(http://) URL. Plain HTTP sends the password and the tokens unencrypted, so it is
+        refused unless this is V(true), and then every task warns. Only for a lab or a test service on a network you trust.
+      - If not set, the value of the E(VEEAM_VBGC_ALLOW_PLAIN_HTTP) environment variable is used.
+    type: bool
+    default: false
 notes:
   - Talks to the VBGC REST API (C(https://server:13140/api/v1/...)) with the C(requests) library on the host that runs the module,
     usually the controller (C(delegate_to=localhost) or C(connection=local)).

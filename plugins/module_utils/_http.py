@@ -12,6 +12,8 @@ from __future__ import annotations
 import email.utils
 import os
 import random
+import socket
+import ssl
 import time
 import traceback
 
@@ -43,6 +45,9 @@ SECRET_KEYS = frozenset((
 RETRY_ANY_METHOD = frozenset((429, 503))
 RETRY_IDEMPOTENT = frozenset((502, 504))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
+
+# How OpenSSL words a TLS handshake that got a plain-HTTP answer (1.1/3.0, 3.2 and later).
+PLAIN_HTTP_ANSWER = ("wrong version number", "wrong_version_number", "record layer failure", "packet length too long")
 
 NOT_REPEATED = ("The request was not repeated because the server may already have acted on it. "
                 "Check the object's state and run the task again.")
@@ -206,6 +211,13 @@ class HttpClient:
                 timeout=self.timeout, verify=self.verify, allow_redirects=False,
             )
         except requests.exceptions.SSLError as exc:
+            if _is_plain_http_answer(exc):
+                raise VeeamApiError(
+                    "%s answered in plain HTTP, not TLS: server and port must name the HTTPS port of the REST API. "
+                    "This is not a certificate problem. Use http:// only for a service that really serves plain HTTP "
+                    "(with allow_plain_http: true)." % self.base_url,
+                    method=method, path=path,
+                ) from None
             raise VeeamApiError(
                 "TLS verification of %s failed (%s). Set ca_path to the CA certificate that signed the server "
                 "certificate (for the simulator: the ca_path of its ready line), or, only for a lab, "
@@ -213,6 +225,7 @@ class HttpClient:
                 method=method, path=path,
             ) from None
         except requests.exceptions.RequestException as exc:
+            self._refuse_tls_port(method, path, exc)
             never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _is_connection_refused(exc)
             if never_sent or idempotent:
                 return None, _describe_transport_error(exc, self.timeout), None
@@ -224,6 +237,17 @@ class HttpClient:
         if response.status_code in RETRY_ANY_METHOD or (idempotent and response.status_code in RETRY_IDEMPOTENT):
             return response, "HTTP %d" % response.status_code, _parse_retry_after(response.headers.get("Retry-After"))
         return response, None, None
+
+    def _refuse_tls_port(self, method, path, exc):
+        """An http:// request that the port dropped: if the port speaks TLS, say so instead of retrying."""
+        parts = urlsplit(self.base_url)
+        if parts.scheme != "http" or isinstance(exc, requests.exceptions.Timeout) or _is_connection_refused(exc):
+            return
+        if _speaks_tls(parts.hostname, parts.port, self.timeout):
+            raise VeeamApiError(
+                "server is http://%s but that port speaks TLS (HTTPS): use https://%s (or the bare host name) so the "
+                "connection is encrypted." % (parts.netloc, parts.netloc), method=method, path=path,
+            ) from None
 
     def _retry_delay(self, attempt, retry_after, deadline):
         """(seconds to wait before the next try, None), or (None, why the retries stop)."""
@@ -309,6 +333,24 @@ def _is_connection_refused(exc):
     return isinstance(reason, NewConnectionError)
 
 
+def _is_plain_http_answer(exc):
+    text = str(exc).lower()
+    return any(marker in text for marker in PLAIN_HTTP_ANSWER)
+
+
+def _speaks_tls(host, port, timeout):
+    """True when a TLS handshake with host:port completes. Only the handshake: no certificate check, nothing sent."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=min(timeout, 10)) as sock, \
+                context.wrap_socket(sock, server_hostname=host):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
 def _describe_transport_error(exc, timeout):
     if isinstance(exc, requests.exceptions.Timeout):
         return "no answer within timeout=%s s" % timeout
@@ -334,6 +376,8 @@ class ApiClient:
 
     product = "Veeam"
     default_port = None
+    env_prefix = "VEEAM"
+    action_group = None
 
     def __init__(self, http, username=None, password=None, token=None, keep_token=False):
         self.http = http
@@ -350,6 +394,7 @@ class ApiClient:
     def from_params(cls, params, warn=None, keep_token=False):
         """Build the client from the connection options of the module (raises ValueError on bad input)."""
         base_url = build_base_url(params["server"], params["port"])
+        cls._check_plain_http(base_url, params, warn)
         if params.get("ca_path") and not os.path.exists(params["ca_path"]):
             raise ValueError("ca_path=%s does not exist: give the PEM file of the CA certificate that signed the server "
                              "certificate." % params["ca_path"])
@@ -359,6 +404,20 @@ class ApiClient:
         )
         return cls(http, username=params.get("auth_username"), password=params.get("auth_password"),
                    token=params.get("auth_token"), keep_token=keep_token, **cls.extra_arguments(params))
+
+    @classmethod
+    def _check_plain_http(cls, base_url, params, warn):
+        """Refuse http:// unless allow_plain_http; warn when it is allowed."""
+        if not base_url.startswith("http://"):
+            return
+        if not params.get("allow_plain_http"):
+            raise ValueError(
+                "server=%s uses plain http://, which sends the password and tokens unencrypted: use https:// (the "
+                "default for a bare host name). Only on a network you trust, allow it with allow_plain_http: true (or "
+                "%s_ALLOW_PLAIN_HTTP=true)." % (params["server"], cls.env_prefix))
+        if warn:
+            warn("allow_plain_http is true and server is %s: the password and tokens cross the network unencrypted. "
+                 "Use https:// outside a lab." % base_url)
 
     @classmethod
     def default_headers(cls, params):
@@ -383,6 +442,24 @@ class ApiClient:
         self.http.add_secret(response.get("refresh_token"))
         self.minted = True
         return response
+
+    def revoke(self, check_mode=False):
+        """Revoke the given token (auth_token); False when the server refuses it already (HTTP 401).
+
+        In check mode nothing is revoked: one authenticated read tells whether the token still works.
+        """
+        try:
+            if check_mode:
+                self.http.request("GET", self._probe_path(), headers=self._auth_header(), missing_ok=True)
+            else:
+                self._revoke_token()
+        except VeeamApiError as exc:
+            if exc.status == 401:
+                return False
+            if check_mode and exc.status == 403:
+                return True
+            raise
+        return True
 
     def call(self, method, path, **kwargs):
         """An authenticated request. Logs in first if needed, and once more after a 401."""
@@ -419,4 +496,8 @@ class ApiClient:
         raise NotImplementedError
 
     def _revoke_token(self):
+        raise NotImplementedError
+
+    def _probe_path(self):
+        """A cheap read that needs a valid token (for the check-mode prediction of revoke)."""
         raise NotImplementedError

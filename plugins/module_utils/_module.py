@@ -24,7 +24,8 @@ def _env(prefix, name):
 def connection_spec(env_prefix, default_port, extra=None):
     """The connection options of one API (see the vb365/vbgc doc fragments), each with an env fallback."""
     spec = {
-        "server": {"type": "str", "required": True, "fallback": _env(env_prefix, "SERVER")},
+        # Not required here: new_module() says where a missing server could have come from.
+        "server": {"type": "str", "fallback": _env(env_prefix, "SERVER")},
         "port": {"type": "int", "default": default_port, "fallback": _env(env_prefix, "PORT")},
         "auth_username": {"type": "str", "fallback": _env(env_prefix, "USERNAME")},
         "auth_password": {"type": "str", "no_log": True, "fallback": _env(env_prefix, "PASSWORD")},
@@ -32,6 +33,7 @@ def connection_spec(env_prefix, default_port, extra=None):
         "validate_certs": {"type": "bool", "default": True, "fallback": _env(env_prefix, "VALIDATE_CERTS")},
         "ca_path": {"type": "path", "fallback": _env(env_prefix, "CA_PATH")},
         "timeout": {"type": "int", "default": 30, "fallback": _env(env_prefix, "TIMEOUT")},
+        "allow_plain_http": {"type": "bool", "default": False, "fallback": _env(env_prefix, "ALLOW_PLAIN_HTTP")},
     }
     for name, option in (extra or {}).items():
         option.setdefault("fallback", _env(env_prefix, name.upper().replace("AUTH_", "")))
@@ -46,7 +48,12 @@ def new_module(client_class, argument_spec, needs_auth=True, **kwargs):
     if needs_auth:
         kwargs.setdefault("required_one_of", []).append(("auth_token", "auth_username"))
         kwargs.setdefault("required_together", []).append(("auth_username", "auth_password"))
-    return AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
+    if module.params["server"] is None:
+        module.fail_json(msg="missing required argument: server. Set it on the task, once for every task with "
+                             "module_defaults for group/veeam_community.backup.%s, or in the environment variable %s_SERVER."
+                             % (client_class.action_group, client_class.env_prefix))
+    return module
 
 
 def run(module, client_class, work, keep_token=False):
@@ -110,3 +117,31 @@ def _action(state, current, changed):
     if state == "absent":
         return "removed"
     return "updated" if current is not None else "created"
+
+
+LOGIN_OPTIONS = {
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "return_refresh_token": {"type": "bool", "default": False},
+}
+
+
+def login_module_main(client_class, name):
+    """The login modules: state=present logs in and returns the token, state=absent revokes auth_token."""
+    module = new_module(client_class, LOGIN_OPTIONS, needs_auth=False)
+    params = module.params
+    if params["state"] == "absent":
+        if not params["auth_token"]:
+            module.fail_json(msg="%s state=absent revokes auth_token: give the access_token of the login to end." % name)
+        run(module, client_class, lambda client: {"changed": client.revoke(check_mode=module.check_mode)})
+    if not (params["auth_username"] and params["auth_password"]):
+        module.fail_json(msg="auth_username and auth_password are required with state=present: this module logs in to get "
+                             "a new token; give both (auth_token is used only with state=absent).")
+    run(module, client_class, lambda client: _login(client, params["return_refresh_token"]), keep_token=True)
+
+
+def _login(client, return_refresh_token):
+    token = client.login()
+    result = {"changed": False, "access_token": token["access_token"], "expires_in": token.get("expires_in")}
+    if return_refresh_token:
+        result["refresh_token"] = token.get("refresh_token")
+    return result

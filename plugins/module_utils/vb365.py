@@ -126,10 +126,12 @@ def may_be_duplicate(error):
 class VB365Client(ApiClient):
     product = "Veeam Backup for Microsoft 365"
     default_port = 4443
+    env_prefix = "VEEAM_VB365"
+    action_group = "vb365"
 
     @classmethod
     def connection_spec(cls):
-        return _module.connection_spec("VEEAM_VB365", cls.default_port)
+        return _module.connection_spec(cls.env_prefix, cls.default_port)
 
     # --- token ------------------------------------------------------------------------------
 
@@ -161,6 +163,9 @@ class VB365Client(ApiClient):
 
     def _revoke_token(self):
         self.http.request("POST", LOGOUT_PATH, headers=self._auth_header(), idempotent=True)
+
+    def _probe_path(self):
+        return _account_path(NIL_UUID)  # 404 with a valid token, 401 without
 
     # --- accounts ---------------------------------------------------------------------------
 

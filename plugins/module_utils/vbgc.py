@@ -151,6 +151,8 @@ def explained(statuses, what, hint):
 class VBGCClient(ApiClient):
     product = "Veeam Backup for Google Cloud"
     default_port = 13140
+    env_prefix = "VEEAM_VBGC"
+    action_group = "vbgc"
     max_pages = 1000
     max_items = 100000
 
@@ -162,7 +164,7 @@ class VBGCClient(ApiClient):
 
     @classmethod
     def connection_spec(cls):
-        return _module.connection_spec("VEEAM_VBGC", cls.default_port, extra={
+        return _module.connection_spec(cls.env_prefix, cls.default_port, extra={
             "api_version": {"type": "str", "default": "1.4-rev0"},
             "auth_mfa_secret": {"type": "str", "no_log": True},
         })
@@ -215,6 +217,9 @@ class VBGCClient(ApiClient):
 
     def _revoke_token(self):
         self.http.request("DELETE", TOKEN_PATH, headers=self._auth_header())
+
+    def _probe_path(self):
+        return ROLES_PATH
 
     def check_password(self, name, password):
         """True when name can log in with password (200, or 202 for an MFA user). Any token obtained is revoked."""

@@ -12,7 +12,23 @@ description:
   - Logs in to a Veeam Backup for Google Cloud (VBGC) appliance and returns the access token, so that later tasks pass it
     as O(veeam_community.backup.veeam_gcp_user#module:auth_token) and the play logs in only once.
   - Works for an automation account with multi-factor authentication through O(auth_mfa_secret).
-  - The token is not revoked when the module exits; it expires by itself (15 minutes on the appliance by default).
+  - With O(state=absent) it revokes the token given in O(auth_token) (C(DELETE /api/v1/token)), so a play can end its
+    session instead of leaving the token valid until it expires (15 minutes on the appliance by default).
+options:
+  state:
+    description:
+      - V(present) logs in and returns a new access token.
+      - V(absent) revokes O(auth_token). A token the appliance refuses already (HTTP 401, because it expired or was
+        revoked) counts as revoked, and the result is C(changed=false).
+    type: str
+    choices: [present, absent]
+    default: present
+  return_refresh_token:
+    description:
+      - Also return the refresh token of the session (RV(refresh_token)). No module of this collection uses it, and it
+        outlives the access token (two weeks on the appliance), so it is left out unless asked for.
+    type: bool
+    default: false
 author:
   - Veeam community collection maintainers (@veeam-community)
 extends_documentation_fragment:
@@ -22,13 +38,17 @@ extends_documentation_fragment:
   - veeam_community.backup.vbgc.actiongroup
 attributes:
   check_mode:
-    details: Logs in as in a normal run (a login changes no object), so later tasks in check mode get a token.
+    details:
+      - With O(state=present) it logs in as in a normal run (a login changes no object), so later tasks in check mode get
+        a token.
+      - With O(state=absent) it revokes nothing; one read with the token predicts whether a real run would revoke it.
     support: full
   diff_mode:
-    details: Changes nothing, so there is no diff.
+    details: Changes no managed object, so there is no diff.
     support: N/A
 notes:
-  - Needs O(auth_username) and O(auth_password); O(auth_token) is not used.
+  - O(state=present) needs O(auth_username) and O(auth_password); O(auth_token) is not used.
+  - O(state=absent) needs only O(auth_token); O(auth_username) and O(auth_password) are not used.
   - Run the task with C(no_log=true), because its result holds the tokens.
 seealso:
   - module: veeam_community.backup.veeam_gcp_user
@@ -53,41 +73,41 @@ EXAMPLES = r"""
       veeam_community.backup.veeam_gcp_user_info:
         auth_token: "{{ vbgc_login.access_token }}"
       register: vbgc_users
+
+  always:
+    - name: Revoke the token (also in check mode, where the login was real)
+      veeam_community.backup.veeam_gcp_login:
+        state: absent
+        auth_token: "{{ vbgc_login.access_token }}"
+      when: vbgc_login.access_token is defined
+      check_mode: false
+      no_log: true
 """
 
 RETURN = r"""
 access_token:
   description: Bearer token for O(veeam_community.backup.veeam_gcp_user#module:auth_token) in later tasks. Sensitive.
-  returned: success
+  returned: success and O(state=present)
   type: str
   sample: eyJhbGciOiJSUzUxMiIsInR5cCI6IkpXVCJ9...
 refresh_token:
   description: Refresh token of the session. Sensitive.
-  returned: success
+  returned: success, O(state=present) and O(return_refresh_token=true)
   type: str
   sample: eyJhbGciOiJSUzUxMiIsInR5cCI6IkpXVCJ9...
 expires_in:
   description: Lifetime of the access token in seconds, as the appliance reports it.
-  returned: success
+  returned: success and O(state=present)
   type: int
   sample: 900
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
+from ansible_collections.veeam_community.backup.plugins.module_utils._module import login_module_main
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
 
 
-def login(client):
-    token = client.login()
-    return {"changed": False, "access_token": token["access_token"], "refresh_token": token.get("refresh_token"),
-            "expires_in": token.get("expires_in")}
-
-
 def main():
-    module = new_module(VBGCClient, {}, needs_auth=False, required_together=[("auth_username", "auth_password")])
-    if not module.params["auth_username"]:
-        module.fail_json(msg="veeam_gcp_login logs in with auth_username and auth_password: give both.")
-    run(module, VBGCClient, login, keep_token=True)
+    login_module_main(VBGCClient, "veeam_gcp_login")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,23 @@ description:
   - Logs in to the Veeam Backup for Microsoft 365 REST API v8 with O(auth_username) and O(auth_password)
     (password grant) and returns the access token, so the following tasks can pass it as O(auth_token) instead
     of logging in and out each.
-  - The token is not revoked when the module ends. It expires by itself (after 60 minutes by default, see
-    RV(expires_in)); tasks that also have O(auth_username) and O(auth_password) log in again once if it has.
-  - O(auth_token) is not used by this module, so it can stay in C(module_defaults).
+  - The token stays valid until it expires (after 60 minutes by default, see RV(expires_in)) or until a task with
+    O(state=absent) revokes it (C(POST /v8/token/logout)); end a play with that task.
+options:
+  state:
+    description:
+      - V(present) logs in and returns a new access token; O(auth_token) is not used, so it can stay in C(module_defaults).
+      - V(absent) revokes O(auth_token). A token the server refuses already (HTTP 401, because it expired or was
+        revoked) counts as revoked, and the result is C(changed=false).
+    type: str
+    choices: [present, absent]
+    default: present
+  return_refresh_token:
+    description:
+      - Also return the refresh token (RV(refresh_token)). No module of this collection uses it, so it is left out
+        unless asked for.
+    type: bool
+    default: false
 author:
   - Veeam community collection maintainers (@veeam-community)
 notes:
@@ -27,10 +41,13 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Logging in changes no managed object, so the module logs in in check mode too and reports C(changed=false).
+    details:
+      - With O(state=present) the module logs in in check mode too (logging in changes no managed object) and reports
+        C(changed=false).
+      - With O(state=absent) it revokes nothing; one read with the token predicts whether a real run would revoke it.
   diff_mode:
     support: N/A
-    details: The module changes nothing.
+    details: The module changes no managed object.
 seealso:
   - module: veeam_community.backup.veeam_m365_account
   - module: veeam_community.backup.veeam_m365_account_info
@@ -58,46 +75,37 @@ EXAMPLES = r"""
         account_type: azure_blob
         user_name: contosobackup
         password: "{{ azure_shared_key }}"
+
+    - name: Log out (revoke the token)
+      veeam_community.backup.veeam_m365_login:
+        state: absent
+      no_log: true
 """
 
 RETURN = r"""
 access_token:
   description: Bearer token to pass as O(auth_token) to the other modules of the C(vb365) group. Secret.
-  returned: success
+  returned: success and O(state=present)
   type: str
   sample: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...
 refresh_token:
   description: Token to get a new access token from C(POST /v8/token) with C(grant_type=refresh_token). Secret.
-  returned: success
+  returned: success, O(state=present) and O(return_refresh_token=true)
   type: str
   sample: 8xLOxBtZp8...
 expires_in:
   description: Seconds the access token stays valid, as the server reported it.
-  returned: success
+  returned: success and O(state=present)
   type: int
   sample: 3600
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
+from ansible_collections.veeam_community.backup.plugins.module_utils._module import login_module_main
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 
 
 def main():
-    module = new_module(VB365Client, {}, needs_auth=False)
-    if not (module.params["auth_username"] and module.params["auth_password"]):
-        module.fail_json(msg="auth_username and auth_password are required: this module logs in to get a new token "
-                             "(auth_token is not used here).")
-
-    def work(client):
-        token = client.login()
-        return {
-            "changed": False,
-            "access_token": token["access_token"],
-            "refresh_token": token.get("refresh_token"),
-            "expires_in": token.get("expires_in"),
-        }
-
-    run(module, VB365Client, work, keep_token=True)
+    login_module_main(VB365Client, "veeam_m365_login")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,18 @@ from ansible_collections.veeam_community.backup.tests.unit.utils.scripted_server
 
 
 @pytest.fixture
-def server():
+def server(monkeypatch):
+    # The scripted server speaks plain HTTP, which the modules refuse unless told otherwise (the refusal is
+    # tested with the plain_server fixture, which does not opt in).
+    monkeypatch.setenv("VEEAM_VB365_ALLOW_PLAIN_HTTP", "true")
+    monkeypatch.setenv("VEEAM_VBGC_ALLOW_PLAIN_HTTP", "true")
+    srv = ScriptedServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def plain_server():
     srv = ScriptedServer()
     yield srv
     srv.close()

@@ -28,7 +28,8 @@ def test_login_returns_the_tokens_and_keeps_them(server, check_mode):
     server.add("POST", TOKEN, body=dict(TOKEN_BODY, username="robot"))
     result = login(server, check_mode=check_mode)
     assert not result["changed"]
-    assert (result["access_token"], result["refresh_token"], result["expires_in"]) == ("minted-at", "minted-rt", 900)
+    assert (result["access_token"], result["expires_in"]) == ("minted-at", 900)
+    assert "refresh_token" not in result
     assert [call["method"] for call in server.calls()] == ["POST"], "the token is not revoked"
     assert server.calls()[0]["form"] == {"grant_type": "password", "username": "robot", "password": "pw&1"}
     assert server.calls()[0]["headers"]["x-api-version"] == "1.4-rev0"
@@ -69,7 +70,8 @@ def test_wrong_password_fails_with_what_to_check(server):
 def test_login_needs_credentials_even_when_a_token_is_given(server):
     result = run_vbgc_module(veeam_gcp_login, server)
     assert result["failed"]
-    assert result["msg"] == "veeam_gcp_login logs in with auth_username and auth_password: give both."
+    assert result["msg"] == ("auth_username and auth_password are required with state=present: this module logs in to get "
+                             "a new token; give both (auth_token is used only with state=absent).")
     assert server.calls() == []
 
 
@@ -77,3 +79,33 @@ def test_a_429_on_the_token_request_is_retried(server):
     server.add("POST", TOKEN, status=429, headers={"Retry-After": "0"}).add("POST", TOKEN, body=TOKEN_BODY)
     assert login(server)["access_token"] == "minted-at"
     assert len(server.calls()) == 2
+
+
+def test_the_refresh_token_only_when_asked_for(server):
+    server.add("POST", TOKEN, body=TOKEN_BODY)
+    assert login(server, return_refresh_token=True)["refresh_token"] == "minted-rt"
+
+
+@pytest.mark.parametrize(("status", "changed"), [(204, True), (401, False)])
+def test_state_absent_revokes_the_given_token(server, status, changed):
+    server.add("DELETE", TOKEN, status=status)
+    result = login(server, state="absent", auth_token="given-token")
+    assert (result.get("failed"), result["changed"]) == (None, changed)
+    assert [(call["method"], call["path"]) for call in server.calls()] == [("DELETE", TOKEN)]
+    assert server.calls()[0]["headers"]["Authorization"] == "Bearer given-token"
+    assert server.calls()[0]["headers"]["x-api-version"] == "1.4-rev0"
+
+
+@pytest.mark.parametrize(("status", "changed"), [(200, True), (403, True), (401, False)])
+def test_state_absent_in_check_mode_only_reads(server, status, changed):
+    server.add("GET", "/api/v1/users/roles", status=status, body={"data": []})
+    result = login(server, check_mode=True, state="absent", auth_token="given-token")
+    assert (result.get("failed"), result["changed"]) == (None, changed)
+    assert [call["method"] for call in server.calls()] == ["GET"]
+
+
+def test_state_absent_needs_the_token(server):
+    result = login(server, state="absent")
+    assert result["failed"]
+    assert "state=absent revokes auth_token" in result["msg"]
+    assert server.calls() == []

@@ -24,7 +24,8 @@ def test_login_returns_the_tokens_and_keeps_them(server, check_mode):
     server.add("POST", "/v8/token", body=TOKEN)
     result = run(server, check_mode=check_mode)
     assert result["changed"] is False
-    assert (result["access_token"], result["refresh_token"], result["expires_in"]) == ("at-1", "rt-1", 3600)
+    assert (result["access_token"], result["expires_in"]) == ("at-1", 3600)
+    assert "refresh_token" not in result
     assert [call["path"] for call in server.calls()] == ["/v8/token"]
     assert server.calls()[0]["form"] == {"grant_type": "password", "username": "corp\\admin", "password": PASSWORD,
                                          "disable_antiforgery_token": "true"}
@@ -59,3 +60,40 @@ def test_credentials_are_required(server, options):
     assert result["failed"] is True
     assert "auth_username and auth_password are required" in result["msg"]
     assert server.calls() == []
+
+
+def test_the_refresh_token_only_when_asked_for(server):
+    server.add("POST", "/v8/token", body=TOKEN)
+    assert run(server, return_refresh_token=True)["refresh_token"] == "rt-1"
+
+
+@pytest.mark.parametrize(("status", "changed"), [(204, True), (401, False)])
+def test_state_absent_logs_out_the_given_token(server, status, changed):
+    server.add("POST", "/v8/token/logout", status=status)
+    result = run(server, state="absent", auth_token="given-token")
+    assert (result.get("failed"), result["changed"]) == (None, changed)
+    assert [(call["method"], call["path"]) for call in server.calls()] == [("POST", "/v8/token/logout")]
+    assert server.calls()[0]["headers"]["Authorization"] == "Bearer given-token"
+
+
+@pytest.mark.parametrize(("status", "changed"), [(404, True), (401, False)])
+def test_state_absent_in_check_mode_only_reads(server, status, changed):
+    server.add("GET", "/v8/Accounts/00000000-0000-0000-0000-000000000000", status=status)
+    result = run(server, check_mode=True, state="absent", auth_token="given-token")
+    assert (result.get("failed"), result["changed"]) == (None, changed)
+    assert [call["method"] for call in server.calls()] == ["GET"]
+
+
+def test_state_absent_needs_the_token(server):
+    result = run(server, state="absent")
+    assert result["failed"] is True
+    assert "state=absent revokes auth_token" in result["msg"]
+    assert server.calls() == []
+
+
+def test_a_logout_the_server_refuses_otherwise_fails(server):
+    server.add("POST", "/v8/token/logout", status=500, body={"message": "boom", "errorCode": None})
+    result = run(server, state="absent", auth_token="given-token")
+    assert result["failed"] is True
+    assert "HTTP 500" in result["msg"]
+    assert "given-token" not in str(result)
