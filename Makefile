@@ -23,7 +23,7 @@ IN_COLL = cd $(COLL) && PATH=$(VENV)/bin:$$PATH
 PYVER = $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 HARNESS = $(PY) -m veeam_simulator.harness
 
-.PHONY: help setup demo test lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule docs release-check build-tree clean
+.PHONY: help setup demo test lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule fleet docs release-check build-tree clean
 
 help:
 	@echo "make demo   start the simulator and run the onboarding playbook against it"
@@ -80,7 +80,7 @@ demo: setup build-tree
 	@echo "make demo: the second pass changed nothing; MFA QR codes and secrets are in $(DEMO_SECRETS)"
 
 # ---------------------------------------------------------------- checks
-test: setup build-tree lint sanity units simulator-tests integration molecule docs release-check
+test: setup build-tree lint sanity units simulator-tests integration molecule fleet docs release-check
 	@echo "make test: every check passed"
 
 lint: ruff ansible-lint docs-lint changelog-lint
@@ -123,6 +123,11 @@ integration: build-tree
 # No secret the simulator saw may show up in their output.
 molecule: build-tree
 	$(IN_COLL) $(HARNESS) --scan-output $(BUILD)/molecule.log -- molecule test --all
+
+# The Fleet guide's inventory and playbook against three simulators, one host per appliance, --forks 3: onboard,
+# rerun without change, one appliance down fails only its own hosts; no secret in the output (docs: fleet).
+fleet: build-tree
+	$(IN_COLL) $(PY) tests/fleet/run_fleet.py --out $(BUILD)/fleet
 
 # The docsite: collection index, module and role pages from their docs, and the guides.
 # Offline: no intersphinx inventories can be fetched, so cross-references to docs.ansible.com are off.
