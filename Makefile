@@ -158,8 +158,8 @@ release-check: build-tree $(VENV_IMPORTER)/.installed
 
 # ---------------------------------------------------------------- bench
 # Benchmarks against one simulator on loopback: figures, not pass/fail (bench/run.py, docs: performance).
-# Prints five Markdown tables and writes build/bench/results.md. The default profile uses the issue's sizes
-# (200 users + 200 credentials, 10,000 users to list) and takes about 9 minutes on 2 cores, 13 with a cold
+# Prints six Markdown tables and writes build/bench/results.md. The default profile uses the issue's sizes
+# (200 users + 200 credentials, 10,000 users to list) and takes about 10 minutes on 2 cores, 14 with a cold
 # .venv; BENCH_PROFILE=quick takes about 2. It runs on its own copy of the collection (build/bench/tree), so
 # it does not disturb a concurrent make test, which uses .build.
 BENCH_PROFILE ?= default
