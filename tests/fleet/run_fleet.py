@@ -4,10 +4,11 @@
 
 Starts three simulators, writes the guide's inventory into DIR/work (its file blocks as printed; the host variables
 of each simulator, passwords encrypted with ansible-vault as the guide says), runs the guide's commands, and checks:
---check writes nothing anywhere; the first run onboards the same users (MFA included) and cloud credentials on every
-appliance, each MFA seed stored in its own host's directory; the rerun reports changed=0 on every host and writes
-nothing; with the second simulator stopped, its two hosts fail and the other four succeed. No secret of any simulator
-(nor the vault password) may appear in the output (the harness's scanner). Exits 1 on the first failed check.
+one MFA secrets directory for all appliances fails every appliance before any write; --check writes nothing; the
+first run onboards the same users (MFA included) and cloud credentials on every appliance, each MFA seed stored in
+its own host's directory; the rerun reports changed=0 on every host and writes nothing; with the second simulator
+stopped, its two hosts fail and the other four succeed. No secret of any simulator (nor the vault password) may
+appear in the output (the harness's scanner). Exits 1 on the first failed check.
 """
 
 import argparse
@@ -21,9 +22,6 @@ from veeam_simulator import harness
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fleet_lab  # noqa: E402 - a sibling module, not a package
-
-USERS = {"maria": ["Portal Administrator"], "nightshift": ["Portal Operator"]}
-MFA_USERS = ("maria",)
 
 
 def check(condition, message):
@@ -65,27 +63,32 @@ def expect_nothing_written(fleet, phase):
         fleet_lab.control(ready, "DELETE", "journal")
 
 
-def expect_onboarded(fleet, home, accounts_printed):
-    """Every simulator has the users with their roles and MFA, and the credentials; each host's MFA seed is stored
-    in that host's own directory and is the one its appliance holds."""
-    wanted_accounts = sorted((item["account_type"], item["user_name"], item["description"]) for item in accounts_printed)
+def expect_onboarded(fleet, work, passwords):
+    """Every simulator has the users of the guide's group_vars (roles, password, MFA) and its cloud credentials; each
+    host's MFA seeds are stored in that host's own directory and are the ones its appliance holds."""
+    group_vars = work / "inventory" / "group_vars"
+    users = yaml.safe_load((group_vars / "vbgc_appliances" / "users.yml").read_text())
     types = {"amazon_s3": "amazonS3Account", "azure_blob": "azureBlobAccount"}
-    wanted_accounts = sorted((types[kind], name, text) for kind, name, text in wanted_accounts)
-    seeds = set()
+    wanted_accounts = sorted((types[item["account_type"]], item["user_name"], item["description"])
+                             for item in yaml.safe_load((group_vars / "vb365_servers" / "accounts.yml").read_text())["m365_cloud_accounts_list"])
+    seeds = []
     for site, (_simulator, ready) in zip(fleet_lab.SITES, fleet, strict=True):
-        for name, roles in USERS.items():
-            user = fleet_lab.control(ready, "GET", f"vbgc/users/{name}")
-            check(sorted(role["name"] for role in user["roles"]) == sorted(roles), f"{site}: {name} has roles {user['roles']}")
-            check(user["mfaEnabled"] == (name in MFA_USERS), f"{site}: {name} has mfaEnabled={user['mfaEnabled']}")
-            if name in MFA_USERS:
-                stored = home / ".ansible" / "veeam_community.backup" / "gcp_users_mfa" / f"vbgc-{site}" / f"{name}.secret.txt"
+        secrets_dir = Path(users["gcp_users_secrets_dir"].replace("~", str(work / "home"), 1).replace("{{ inventory_hostname }}", f"vbgc-{site}"))
+        for item in users["gcp_users_list"]:
+            user = fleet_lab.control(ready, "GET", f"vbgc/users/{item['name']}")
+            check(sorted(role["name"] for role in user["roles"]) == sorted(item["roles"]), f"{site}: {item['name']} has roles {user['roles']}")
+            check(user["mfaEnabled"] == item.get("mfa", False), f"{site}: {item['name']} has mfaEnabled={user['mfaEnabled']}")
+            valid = fleet_lab.control(ready, "POST", f"vbgc/users/{item['name']}/check_password", {"password": passwords["vault_initial_password"]})
+            check(valid["valid"], f"{site}: {item['name']} does not have the password of the group's vault.yml")
+            if item.get("mfa"):
+                stored = secrets_dir / f"{item['name']}.secret.txt"
                 check(stored.is_file() and stored.stat().st_mode & 0o077 == 0, f"{site}: no private {stored}")
                 check(yaml.safe_load(stored.read_text())["secret_key"] == user["mfa_secret"],
-                      f"{site}: {stored} does not hold the seed the appliance holds for {name}")
-                seeds.add(user["mfa_secret"])
+                      f"{site}: {stored} does not hold the seed the appliance holds for {item['name']}")
+                seeds.append(user["mfa_secret"])
         found = fleet_lab.accounts(ready)
         check(found == wanted_accounts, f"{site}: the cloud credentials are {found}, expected {wanted_accounts}")
-    check(len(seeds) == len(fleet) * len(MFA_USERS), "two appliances hold the same MFA seed")
+    check(seeds and len(set(seeds)) == len(seeds), "no MFA seed, or two appliances hold the same one")
 
 
 def scan(logs, secret_list):
@@ -97,52 +100,79 @@ def scan(logs, secret_list):
     print(f"fleet: none of the {len(secret_list)} secrets appears in the output of {len(logs)} runs", flush=True)
 
 
-def scenario(fleet, out):
-    work = out / "work"
-    shutil.rmtree(work, ignore_errors=True)
-    (work / "home").mkdir(parents=True)
-    blocks = fleet_lab.guide_blocks()
-    secret_files = secret_vars()
-    fleet_lab.write_inventory(work, fleet, secret_files, blocks)
-    vault_password = secrets.token_urlsafe(24)
-    harness.write_private(str(out / "vault-password"), vault_password + "\n")
-    env = fleet_lab.playbook_env({"HOME": str(work / "home"), "ANSIBLE_VAULT_PASSWORD_FILE": str(out / "vault-password")})
-    commands = fleet_lab.guide_commands(blocks)
-    playbook = [command for command in commands if command.startswith("ansible-playbook ")]
-    check(len(playbook) == 1, f"the guide should print one ansible-playbook command, not {playbook}")
-    logs = []
+class Scenario:
+    """The working directory with the guide's inventory, the environment, the guide's commands and the logs so far."""
 
-    def run(command, name):
-        logs.append(out / f"{name}.log")
-        return fleet_lab.run_shell(command, work, logs[-1], env)
+    def __init__(self, fleet, out):
+        self.fleet, self.out, self.work, self.logs = fleet, out, out / "work", []
+        shutil.rmtree(self.work, ignore_errors=True)
+        (self.work / "home").mkdir(parents=True)
+        blocks = fleet_lab.guide_blocks()
+        self.secret_files = secret_vars()
+        fleet_lab.write_inventory(self.work, fleet, self.secret_files, blocks)
+        self.vault_password = secrets.token_urlsafe(24)
+        harness.write_private(str(out / "vault-password"), self.vault_password + "\n")
+        self.env = fleet_lab.playbook_env({"HOME": str(self.work / "home"), "ANSIBLE_VAULT_PASSWORD_FILE": str(out / "vault-password")})
+        self.commands = fleet_lab.guide_commands(blocks)
+        playbook = [command for command in self.commands if command.startswith("ansible-playbook ")]
+        check(len(playbook) == 1, f"the guide should print one ansible-playbook command, not {playbook}")
+        self.playbook = playbook[0]
 
-    for index, command in enumerate(c for c in commands if c not in playbook):
-        check(run(command, f"step{index}")[0] == 0, f"the guide's command failed: {command}")
-    check(all(not path.read_text().startswith("---") for path in work.glob("inventory/**/vault.yml")), "a vault.yml is not encrypted")
-    accounts_printed = yaml.safe_load((work / "inventory/group_vars/vb365_servers/accounts.yml").read_text())["m365_cloud_accounts_list"]
+    def run(self, command, name):
+        self.logs.append(self.out / f"{name}.log")
+        return fleet_lab.run_shell(command, self.work, self.logs[-1], self.env)
 
+    def last_log(self):
+        return self.logs[-1].read_text(encoding="utf-8", errors="replace")
+
+    def prepare(self):
+        """The guide's commands before the playbook (ansible-vault encrypt)."""
+        for index, command in enumerate(c for c in self.commands if c != self.playbook):
+            check(self.run(command, f"step{index}")[0] == 0, f"the guide's command failed: {command}")
+        check(all(not path.read_text().startswith("---") for path in self.work.glob("inventory/**/vault.yml")), "a vault.yml is not encrypted")
+
+    def secrets(self, fleet):
+        extra = [{"kind": "vault password", "value": self.vault_password}]
+        extra += [{"kind": key, "value": value} for values in self.secret_files.values() for key, value in values.items()]
+        return extra + [entry for _simulator, ready in fleet for entry in harness.fetch_secrets(ready)]
+
+
+def shared_secrets_dir(scenario):
     appliances = [host for host in hosts() if host.startswith("vbgc-")]
-    shared = run(playbook[0] + " --limit vbgc_appliances -e gcp_users_secrets_dir=~/one-dir-for-all", "shared-secrets-dir")
-    expect_recap(shared, "one MFA secrets directory for all", failed_hosts=appliances, expected=appliances)
-    check("would store their new MFA secrets in the same place" in Path(logs[-1]).read_text(), "no word on the shared directory")
-    expect_nothing_written(fleet, "one MFA secrets directory for all")
-    expect_recap(run(playbook[0] + " --check", "check"), "--check", changed=True)
-    expect_nothing_written(fleet, "--check")
-    expect_recap(run(playbook[0], "first"), "first run", changed=True)
-    expect_onboarded(fleet, work / "home", accounts_printed)
-    for _simulator, ready in fleet:
-        fleet_lab.control(ready, "DELETE", "journal")
-    expect_recap(run(playbook[0], "rerun"), "rerun", changed=False)
-    expect_nothing_written(fleet, "rerun")
+    result = scenario.run(scenario.playbook + " --limit vbgc_appliances -e gcp_users_secrets_dir=~/one-dir-for-all", "shared-secrets-dir")
+    expect_recap(result, "one MFA secrets directory for all", failed_hosts=appliances, expected=appliances)
+    check("would store their new MFA secrets in the same place" in scenario.last_log(), "no word on the shared directory")
+    expect_nothing_written(scenario.fleet, "one MFA secrets directory for all")
 
-    seen = [entry for _simulator, ready in fleet for entry in harness.fetch_secrets(ready)]
-    fleet[1][0].stop()
-    expect_recap(run(playbook[0], "site2-down"), "site2 down", changed=False, failed_hosts=("vb365-site2", "vbgc-site2"))
-    reasons = [line for line in Path(logs[-1]).read_text().splitlines() if line.startswith("fatal: [") and "Connection refused" in line]
+
+def onboard(scenario):
+    expect_recap(scenario.run(scenario.playbook + " --check", "check"), "--check", changed=True)
+    expect_nothing_written(scenario.fleet, "--check")
+    expect_recap(scenario.run(scenario.playbook, "first"), "first run", changed=True)
+    expect_onboarded(scenario.fleet, scenario.work, scenario.secret_files["inventory/group_vars/all/vault.yml"])
+    for _simulator, ready in scenario.fleet:
+        fleet_lab.control(ready, "DELETE", "journal")
+    expect_recap(scenario.run(scenario.playbook, "rerun"), "rerun", changed=False)
+    expect_nothing_written(scenario.fleet, "rerun")
+
+
+def one_down(scenario):
+    """Stop the second simulator (its secrets read first): only its two hosts fail, on 'Connection refused'."""
+    seen = scenario.secrets(scenario.fleet)
+    scenario.fleet[1][0].stop()
+    expect_recap(scenario.run(scenario.playbook, "site2-down"), "site2 down", changed=False, failed_hosts=("vb365-site2", "vbgc-site2"))
+    reasons = [line for line in scenario.last_log().splitlines() if line.startswith("fatal: [") and "Connection refused" in line]
     check(len(reasons) == 2, f"site2 down: expected both site2 hosts to fail on 'Connection refused', found {reasons}")
-    extra = [{"kind": "vault password", "value": vault_password}]
-    extra += [{"kind": key, "value": value} for values in secret_files.values() for key, value in values.items()]
-    scan(logs, seen + extra + [entry for index, (_s, ready) in enumerate(fleet) if index != 1 for entry in harness.fetch_secrets(ready)])
+    return seen
+
+
+def scenario_run(fleet, out):
+    scenario = Scenario(fleet, out)
+    scenario.prepare()
+    shared_secrets_dir(scenario)
+    onboard(scenario)
+    seen = one_down(scenario)
+    scan(scenario.logs, seen + scenario.secrets([fleet[0], fleet[2]]))
 
 
 def main():
@@ -152,7 +182,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     fleet = fleet_lab.start(len(fleet_lab.SITES))
     try:
-        scenario(fleet, out)
+        scenario_run(fleet, out)
     except (fleet_lab.FleetError, harness.HarnessError) as exc:
         print(f"fleet: FAILED: {exc}", file=sys.stderr)
         return 1
