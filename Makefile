@@ -23,7 +23,7 @@ IN_COLL = cd $(COLL) && PATH=$(VENV)/bin:$$PATH
 PYVER = $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 HARNESS = $(PY) -m veeam_simulator.harness
 
-.PHONY: help setup demo test lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule docs release-check build-tree clean
+.PHONY: help setup demo test lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule fleet docs release-check build-tree clean
 
 help:
 	@echo "make demo   start the simulator and run the onboarding playbook against it"
@@ -80,7 +80,7 @@ demo: setup build-tree
 	@echo "make demo: the second pass changed nothing; MFA QR codes and secrets are in $(DEMO_SECRETS)"
 
 # ---------------------------------------------------------------- checks
-test: setup build-tree lint sanity units simulator-tests integration molecule docs release-check
+test: setup build-tree lint sanity units simulator-tests integration molecule fleet docs release-check
 	@echo "make test: every check passed"
 
 lint: ruff ansible-lint docs-lint changelog-lint
@@ -124,6 +124,11 @@ integration: build-tree
 molecule: build-tree
 	$(IN_COLL) $(HARNESS) --scan-output $(BUILD)/molecule.log -- molecule test --all
 
+# The Fleet guide's inventory and playbook against three simulators, one host per appliance, --forks 3: onboard,
+# rerun without change, one appliance down fails only its own hosts; no secret in the output (docs: fleet).
+fleet: build-tree
+	$(IN_COLL) $(PY) tests/fleet/run_fleet.py --out $(BUILD)/fleet
+
 # The docsite: collection index, module and role pages from their docs, and the guides.
 # Offline: no intersphinx inventories can be fetched, so cross-references to docs.ansible.com are off.
 docs: build-tree
@@ -153,8 +158,8 @@ release-check: build-tree $(VENV_IMPORTER)/.installed
 
 # ---------------------------------------------------------------- bench
 # Benchmarks against one simulator on loopback: figures, not pass/fail (bench/run.py, docs: performance).
-# Prints five Markdown tables and writes build/bench/results.md. The default profile uses the issue's sizes
-# (200 users + 200 credentials, 10,000 users to list) and takes about 9 minutes on 2 cores, 13 with a cold
+# Prints six Markdown tables and writes build/bench/results.md. The default profile uses the issue's sizes
+# (200 users + 200 credentials, 10,000 users to list) and takes about 10 minutes on 2 cores, 14 with a cold
 # .venv; BENCH_PROFILE=quick takes about 2. It runs on its own copy of the collection (build/bench/tree), so
 # it does not disturb a concurrent make test, which uses .build.
 BENCH_PROFILE ?= default

@@ -1,12 +1,13 @@
 """`make bench`: what the collection costs per task, per item and per request, measured against the simulator.
 
-    python bench/run.py [--collections-path DIR] [--out DIR] [--profile quick|default|full] [--sections 1,2,3,4,5]
+    python bench/run.py [--collections-path DIR] [--out DIR] [--profile quick|default|full] [--sections 1,2,3,4,5,6]
     python bench/run.py --rst build/bench/results.json   # an earlier run's tables as reStructuredText
 
 Starts one simulator on 127.0.0.1, writes the playbooks and inventory it needs into the output
 directory (default build/bench), runs ansible-playbook (ANSIBLE_COLLECTIONS_PATH = the directory that
 holds ansible_collections/veeam_community/backup, default .build), reads the simulator journal, and prints
-five Markdown tables; results.md and results.json go to the output directory.
+five Markdown tables; item 6 (bench/fleet.py) adds three simulators for a fleet. results.md and results.json go
+to the output directory.
 
 These are benchmarks, not tests: nothing passes or fails on speed. The run fails only when a playbook
 fails, a no-op task or a rerun changes something, the roles and the baseline do not end in the same state,
@@ -38,6 +39,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 import simulator_throughput as throughput  # noqa: E402 - a sibling script, not a package
+import fleet  # noqa: E402, I001 - item 6, a sibling script
 
 API_VERSION = "1.4-rev0"
 ROLES = ("Portal Operator", "Restore Operator")
@@ -46,13 +48,14 @@ MFA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEH"  # noqa: S105 - a throwaway TOTP secre
 
 PROFILES = {
     # tasks: N no-op tasks per module (item 2); password_tasks: tasks per module that only count the requests of a login
-    # (item 1); users/accounts: onboarding size (item 3); list: seeded users (item 4); throughput: requests per row (item 5).
+    # (item 1); users/accounts: onboarding size (item 3); list: seeded users (item 4); throughput: requests per row (item 5);
+    # fleet: users and credentials per appliance (item 6).
     # default is what make bench runs: the issue's sizes for items 3 and 4, and the largest N that keeps make bench,
     # cold .venv setup included, under 15 minutes on 2 cores (the onboarding baseline alone takes about 8).
-    "quick": {"tasks": 5, "password_tasks": 2, "users": 20, "accounts": 20, "list": 2000, "throughput": 300},
-    "default": {"tasks": 10, "password_tasks": 2, "users": 200, "accounts": 200, "list": 10000, "throughput": 1000},
+    "quick": {"tasks": 5, "password_tasks": 2, "users": 20, "accounts": 20, "list": 2000, "throughput": 300, "fleet": 10},
+    "default": {"tasks": 10, "password_tasks": 2, "users": 200, "accounts": 200, "list": 10000, "throughput": 1000, "fleet": 50},
     # full: N = 50, the issue's example, for steadier per-task figures; about 6 minutes more than default.
-    "full": {"tasks": 50, "password_tasks": 3, "users": 200, "accounts": 200, "list": 10000, "throughput": 2000},
+    "full": {"tasks": 50, "password_tasks": 3, "users": 200, "accounts": 200, "list": 10000, "throughput": 2000, "fleet": 50},
 }
 
 # The no-op state (seed_noop_state): three users and three S3 accounts exactly as listed here, and one MFA user.
@@ -715,6 +718,8 @@ def render(report):
         lines += render_listing(report["listing"])
     if report.get("throughput"):
         lines += render_throughput(report["throughput"])
+    if report.get("fleet"):
+        lines += fleet.render(report["fleet"])
     if report.get("failures"):
         lines += ["", "## Problems", ""] + [f"- {failure}" for failure in report["failures"]]
     return "\n".join(lines) + "\n"
@@ -760,7 +765,7 @@ def parse_arguments():
                         help="the directory that holds ansible_collections/ (default: .build, as make build-tree makes it)")
     parser.add_argument("--out", default=str(REPO / "build" / "bench"), help="output directory (default build/bench)")
     parser.add_argument("--profile", choices=sorted(PROFILES), default=os.environ.get("BENCH_PROFILE", "default"))
-    parser.add_argument("--sections", default="1,2,3,4,5", help="comma-separated items to run (1 and 2 run together)")
+    parser.add_argument("--sections", default="1,2,3,4,5,6", help="comma-separated items to run (1 and 2 run together)")
     parser.add_argument("--modules", help="items 1 and 2: only these comma-separated modules and probes")
     parser.add_argument("--rst", metavar="RESULTS_JSON", help="only print the tables of an earlier run as reStructuredText")
     for key in PROFILES["default"]:
@@ -775,14 +780,15 @@ def parse_arguments():
 
 
 def run_sections(sim, runner, settings, sections, report):
-    """The five items, in order; the load average before each and the CPU other processes took during each go into the report."""
+    """The six items, in order; the load average before each and the CPU other processes took during each go into the report."""
     def per_task(sim, runner, settings, report):
         per_task_runs(sim, runner, settings, report)
         report["imports"] = import_costs(runner.collections_path, runner.out)
 
     meter = CpuMeter(sim.process.pid)
     steps = (("1-2", per_task), ("3", onboarding), ("4", listing),
-             ("5", lambda sim, _runner, settings, report: simulator_throughput(sim, settings, report)))
+             ("5", lambda sim, _runner, settings, report: simulator_throughput(sim, settings, report)),
+             ("6", lambda _sim, runner, settings, report: fleet.fleet_runs(runner, settings, report)))
     for section, step in steps:
         if set(section.split("-")) & sections:
             report["meta"]["load"][section] = loadavg()
