@@ -13,17 +13,18 @@ OPENAPI_ONLY_KEYS = {"nullable", "example", "xml", "externalDocs", "discriminato
 
 
 def to_json_schema(node):
-    """OpenAPI 3.0 schema -> JSON Schema: `nullable: true` becomes a "null" type (and a null enum member)."""
+    """OpenAPI 3.0 schema -> JSON Schema, nothing added: `nullable: true` adds "null" to `type` only.
+
+    As OpenAPI 3.0.3 says, an `enum` limits the values whatever `nullable` says, so a null errorCode
+    (not in the vendor's enum) is invalid, as strict OpenAPI validators judge it.
+    """
     if isinstance(node, list):
         return [to_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
     converted = {key: to_json_schema(value) for key, value in node.items() if key not in OPENAPI_ONLY_KEYS}
-    if node.get("nullable") is True:
-        if "type" in converted:
-            converted["type"] = [converted["type"], "null"]
-        if "enum" in converted:
-            converted["enum"] = [*converted["enum"], None]
+    if node.get("nullable") is True and "type" in converted:
+        converted["type"] = [converted["type"], "null"]
     return converted
 
 
@@ -70,5 +71,7 @@ def validate_response(template, method, status, body):
     if not content:
         assert body == b"", f"{method} {template} {status} must have no body, got {body[:200]!r}"
         return
+    if status == 401 and body == b"":
+        return  # a rejected bearer: no body, so no media type for the declared schema to apply to
     schema = next(iter(content.values()))["schema"]
     _validator(json.dumps(schema, sort_keys=True)).validate(json.loads(body))
