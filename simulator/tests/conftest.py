@@ -19,6 +19,7 @@ VB365_TEMPLATES = (
     (re.compile(r"/v8/token/logout/?", re.IGNORECASE), "/v8/token/logout"),
     (re.compile(r"/v8/accounts/?", re.IGNORECASE), "/v8/Accounts"),
     (re.compile(r"/v8/accounts/[^/]+/?", re.IGNORECASE), "/v8/Accounts/{accountId}"),
+    (re.compile(r"/v8/serviceinstance/?", re.IGNORECASE), "/v8/ServiceInstance"),
 )
 
 
