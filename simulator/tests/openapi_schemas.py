@@ -9,6 +9,13 @@ import jsonschema
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "tests" / "data" / "vb365-openapi" / "vb365-rest-v8-accounts.json"
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+VB365_TEMPLATES = (
+    (re.compile(r"/v8/token/?", re.IGNORECASE), "/v8/token"),
+    (re.compile(r"/v8/token/logout/?", re.IGNORECASE), "/v8/token/logout"),
+    (re.compile(r"/v8/accounts/?", re.IGNORECASE), "/v8/Accounts"),
+    (re.compile(r"/v8/accounts/[^/]+/?", re.IGNORECASE), "/v8/Accounts/{accountId}"),
+    (re.compile(r"/v8/serviceinstance/?", re.IGNORECASE), "/v8/ServiceInstance"),
+)
 OPENAPI_ONLY_KEYS = {"nullable", "example", "xml", "externalDocs", "discriminator", "readOnly", "writeOnly"}
 
 
@@ -51,6 +58,12 @@ def _validator(schema_json):
 def validate(instance, schema_name):
     """Raise jsonschema.ValidationError unless `instance` is valid against components/schemas/<schema_name>."""
     _validator(json.dumps({"$ref": f"#/components/schemas/{schema_name}"})).validate(instance)
+
+
+def vb365_template(path):
+    """The document's path template of a request path (query string allowed), or None."""
+    bare = path.split("?")[0]
+    return next((template for regex, template in VB365_TEMPLATES if regex.fullmatch(bare)), None)
 
 
 def is_declared(template, method):
