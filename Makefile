@@ -144,7 +144,7 @@ vb365-replace: build-tree
 # dependencies do not clash with the dev tools) against a running simulator. Every VB365 answer they
 # get is validated against the vendor's OpenAPI document as it stands.
 contract: $(VENV)/.installed
-	cd tests/contract && $(PY) -m pytest -q -p no:cacheprovider .
+	cd tests/contract && $(HARNESS) -- $(PY) -m pytest -q -p no:cacheprovider .
 
 # The docsite: collection index, module and role pages from their docs, and the guides.
 # Offline: no intersphinx inventories can be fetched, so cross-references to docs.ansible.com are off.
