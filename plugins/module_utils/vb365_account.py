@@ -77,11 +77,24 @@ def pick_account(params, accounts):
     return found[0] if found else None
 
 
-def find_current(client, params):
-    """The one account the task is about, read from the server, or None; raises on several matches."""
+def look_alikes(params, accounts):
+    """Accounts of the same type and organization whose user name differs from params' only in case."""
+    if params["id"] or not params["user_name"]:
+        return []
+    wanted = dict(identity(params), userName=params["user_name"].lower())
+    return [account for account in accounts if account.get("userName") != params["user_name"]
+            and matches(dict(account, userName=str(account.get("userName", "")).lower()), wanted)]
+
+
+def read_candidates(client, params):
+    """The accounts a task may be about: the one with its id, or those the server's name filter finds.
+
+    That filter is a case-insensitive wildcard, so names that differ only in case come along: pick_account
+    decides equality, look_alikes() names the others."""
     if params["id"]:
-        return client.get_account(params["id"])
-    return pick_account(params, find_by_identity(client, params))
+        return [account for account in [client.get_account(params["id"])] if account]
+    return client.list_accounts(ACCOUNT_TYPES.get(params["account_type"]), params["user_name"],
+                                normalize_uuid(params["organization_id"]))
 
 
 def find_by_identity(client, params):
@@ -101,23 +114,47 @@ def server_problem(params, current):
     return None
 
 
-def ensure_account(client, params, check_mode, current=UNKNOWN):
-    """Bring one account to params; current is the account as already read (None: none), or UNKNOWN to look it up."""
+def ensure_account(client, params, check_mode, current=UNKNOWN, accounts=None):
+    """Bring one account to params; current is the account as already read (None: none), or UNKNOWN to look it up.
+
+    accounts: what the caller read already (at least the candidates of read_candidates()), else read here."""
     if current is UNKNOWN:
-        current = find_current(client, params)
+        accounts = read_candidates(client, params)
+        current = pick_account(params, accounts)
     if params["state"] == "absent":
         return _remove(client, check_mode, current)
     problem = server_problem(params, current)
     if problem:
         raise VeeamApiError(problem)
     if current is None:
+        _warn_look_alikes(client, params, accounts or [])
         try:
             return _create(client, params, check_mode)
         except VeeamApiError as exc:
             current = _lost_race(client, params, exc)
             if current is None:
-                raise
+                raise _explained(exc, params, "created") from None
     return _update(client, params, check_mode, current)
+
+
+def _warn_look_alikes(client, params, accounts):
+    for other in look_alikes(params, accounts):
+        client.http.warn(
+            "creating %s account '%s' beside account %s, '%s', whose user name differs only in case. If that is the same "
+            "key (a typo in the case), address it with id=%s or fix user_name, and remove the one not wanted."
+            % (params["account_type"], params["user_name"], other.get("id"), other.get("userName"), other.get("id")))
+
+
+def _explained(error, params, verb):
+    """A refusal the server words generically, said in terms of the task's options."""
+    if error.status == 400 and "lowercase" in error.message.lower():
+        return VeeamApiError(
+            "the server refused user_name '%s': it applies the rule 'userName must contain only lowercase characters' "
+            "(which the VB365 documentation states for every account type) to %s accounts too. Nothing was %s. Check "
+            "that user_name is the key exactly as your storage provider issued it; if it is, this server cannot store it: "
+            "use a key without uppercase letters." % (params["user_name"] or "", params["account_type"] or "these", verb),
+            status=error.status, method=error.method, path=error.path, error_code=error.error_code, details=error.message)
+    return error
 
 
 def _remove(client, check_mode, current):
@@ -161,18 +198,33 @@ def _update(client, params, check_mode, current):
         raise VeeamApiError("account_type=%s does not fit account %s, a %s account: the type of existing cloud credentials "
                             "cannot be changed. Remove it and create a new one." % (params["account_type"], current.get("id"),
                                                                                     before["accountType"]))
-    send_password = params["update_password"] == ALWAYS
-    if not changes and not send_password:
+    rotate = params["update_password"] == ALWAYS
+    if not changes and not rotate:
         return _result(False, before, before, public_view(current))
     after = dict(before, **{key: want for key, (_have, want) in changes.items()})
     problem = lowercase_problem(after["accountType"], after["userName"])
     if problem:
         raise VeeamApiError(problem)
-    body = dict(after, password=params["password"]) if send_password else after
+    # A server may replace the whole account on PUT, so the secret goes along whenever the task has it.
+    body = dict(after, password=params["password"]) if params["password"] else after
     account = dict(public_view(current), **after)
     if not check_mode:
-        account = public_view(client.update_account(current["id"], body) or account)
-    return _result(True, before, dict(after, password=MASK) if send_password else after, account)
+        account = public_view(_put(client, current["id"], body, params) or account)
+    return _result(True, before, dict(after, password=MASK) if rotate else after, account)
+
+
+def _put(client, account_id, body, params):
+    try:
+        return client.update_account(account_id, body)
+    except VeeamApiError as exc:
+        if "password" in body or exc.status != 400 or "password" not in exc.message.lower():
+            raise _explained(exc, params, "changed") from None
+        raise VeeamApiError(
+            "this server needs password to change account %s: it replaces the whole account on update, so it refuses "
+            "an update without the secret. Nothing was changed. Give password (the account's current secret: with "
+            "update_password=on_create it is sent only along with another change, so it is not rotated)." % account_id,
+            status=exc.status, method=exc.method, path=exc.path, error_code=exc.error_code, details=exc.message,
+        ) from None
 
 
 def _result(changed, before, after, account):

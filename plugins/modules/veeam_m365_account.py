@@ -33,6 +33,10 @@ options:
         pattern, so the module uses it only to narrow the search; C(backup) never matches C(backup1) or C(Backup).
       - For O(account_type=azure_blob) it must be lowercase (Azure's rule for storage account names); the module
         refuses uppercase before any change. S3 access keys are sent exactly as given, uppercase included.
+        A server that applies the lowercase rule to S3 keys too refuses them; the task then fails naming the rule
+        and creates nothing.
+      - When no account has this exact name but one of the same type differs only in case, the module creates the
+        new account and warns, naming the other one's id (a typo in the case of an access key shows this way).
     type: str
     aliases: [access_key, account_name]
   password:
@@ -58,8 +62,8 @@ options:
     type: str
   update_password:
     description:
-      - V(on_create) sends O(password) only when the account is created; an existing account keeps its secret
-        and the secret never makes the task report a change.
+      - V(on_create) sends O(password) when the account is created, and along with an update of another field
+        (see the notes); the secret never makes the task report a change, so give the account's current secret.
       - V(always) sends O(password) on every run and always reports C(changed), because the API never returns
         the stored secret, so the module cannot tell whether it already has this value. Use it to rotate a key.
     type: str
@@ -75,9 +79,12 @@ options:
     default: present
 notes:
   - An update sends the whole object (C(accountType), C(userName), C(description), C(organizationId)) with
-    C(PUT /v8/Accounts/{id}), and C(password) only when O(update_password=always). The REST reference does not
-    say whether a C(PUT) without C(password) keeps the stored secret; the console's edit keeps it and so does the
-    simulator. If your server cleared it, rotate with O(update_password=always) in the same task.
+    C(PUT /v8/Accounts/{id}), and C(password) whenever the task has O(password). The REST reference does not say
+    whether a C(PUT) without C(password) keeps the stored secret (merge) or replaces the whole account (replace).
+    Sending the secret works with both; with O(update_password=on_create) give the account's current secret, so
+    nothing is rotated, and C(changed) still reflects only the readable fields.
+  - Without O(password), an update is sent without the secret. A server that replaces the whole account refuses
+    it; the task then fails saying that this server needs O(password) to change the account, and nothing changes.
   - If the account is created by someone else between the lookup and the create, the module reads it again and
     continues with the existing account instead of failing.
   - Requests per run when nothing changes are one C(GET) with O(auth_token), or three (token, C(GET), logout)

@@ -58,7 +58,9 @@ options:
         type: str
       update_password:
         description:
-          - V(on_create) sends O(accounts[].password) only when the account is created.
+          - V(on_create) sends O(accounts[].password) when the account is created, and along with an update of
+            another field (a server may replace the whole account on update); it never makes the item report a
+            change by itself, so give the current secret.
           - V(always) sends it on every run and always reports C(changed) (the API never returns the stored secret).
         type: str
         choices: [on_create, always]
@@ -197,10 +199,12 @@ def read_current(items, accounts):
 
 
 def apply_all(client, items, check_mode, diff_mode):
-    pairs, problems = read_current(items, client.list_accounts())
+    accounts = client.list_accounts()
+    pairs, problems = read_current(items, accounts)
     if problems:
         raise VeeamApiError("accounts do not fit the server, nothing was changed. %s" % " ".join(problems))
-    return apply_items(pairs, lambda item, account: ensure_account(client, item, check_mode, current=account),
+    return apply_items(pairs, lambda item, account: ensure_account(client, item, check_mode, current=account,
+                                                                   accounts=accounts),
                        "accounts", "account", diff_mode)
 
 

@@ -2,26 +2,17 @@
 
 import contextlib
 import json
-import re
 import subprocess
 import sys
 
 import pytest
 import requests
-from openapi_schemas import is_declared, validate_response
+from openapi_schemas import is_declared, validate_response, vb365_template
 
 API_VERSION = "1.4-rev0"
 PORTAL_ADMINISTRATOR = "Portal Administrator"
 PORTAL_OPERATOR = "Portal Operator"
 RESTORE_OPERATOR = "Restore Operator"
-VB365_TEMPLATES = (
-    (re.compile(r"/v8/token/?", re.IGNORECASE), "/v8/token"),
-    (re.compile(r"/v8/token/logout/?", re.IGNORECASE), "/v8/token/logout"),
-    (re.compile(r"/v8/accounts/?", re.IGNORECASE), "/v8/Accounts"),
-    (re.compile(r"/v8/accounts/[^/]+/?", re.IGNORECASE), "/v8/Accounts/{accountId}"),
-)
-
-
 def start_simulator(*args):
     """Start `python -m veeam_simulator` on free ports; return (process, ready line as a dict)."""
     command = [sys.executable, "-m", "veeam_simulator", "--vb365-port", "0", "--vbgc-port", "0", *args]
@@ -55,11 +46,6 @@ def http_session(ca_path):
     session.trust_env = False  # REQUESTS_CA_BUNDLE from the environment would override `verify`
     session.verify = ca_path if ca_path else True
     return session
-
-
-def vb365_template(path):
-    bare = path.split("?")[0]
-    return next((template for regex, template in VB365_TEMPLATES if regex.fullmatch(bare)), None)
 
 
 def check_vb365_response(response):

@@ -9,21 +9,29 @@ import jsonschema
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "tests" / "data" / "vb365-openapi" / "vb365-rest-v8-accounts.json"
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+VB365_TEMPLATES = (
+    (re.compile(r"/v8/token/?", re.IGNORECASE), "/v8/token"),
+    (re.compile(r"/v8/token/logout/?", re.IGNORECASE), "/v8/token/logout"),
+    (re.compile(r"/v8/accounts/?", re.IGNORECASE), "/v8/Accounts"),
+    (re.compile(r"/v8/accounts/[^/]+/?", re.IGNORECASE), "/v8/Accounts/{accountId}"),
+    (re.compile(r"/v8/serviceinstance/?", re.IGNORECASE), "/v8/ServiceInstance"),
+)
 OPENAPI_ONLY_KEYS = {"nullable", "example", "xml", "externalDocs", "discriminator", "readOnly", "writeOnly"}
 
 
 def to_json_schema(node):
-    """OpenAPI 3.0 schema -> JSON Schema: `nullable: true` becomes a "null" type (and a null enum member)."""
+    """OpenAPI 3.0 schema -> JSON Schema, nothing added: `nullable: true` adds "null" to `type` only.
+
+    As OpenAPI 3.0.3 says, an `enum` limits the values whatever `nullable` says, so a null errorCode
+    (not in the vendor's enum) is invalid, as strict OpenAPI validators judge it.
+    """
     if isinstance(node, list):
         return [to_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
     converted = {key: to_json_schema(value) for key, value in node.items() if key not in OPENAPI_ONLY_KEYS}
-    if node.get("nullable") is True:
-        if "type" in converted:
-            converted["type"] = [converted["type"], "null"]
-        if "enum" in converted:
-            converted["enum"] = [*converted["enum"], None]
+    if node.get("nullable") is True and "type" in converted:
+        converted["type"] = [converted["type"], "null"]
     return converted
 
 
@@ -52,6 +60,12 @@ def validate(instance, schema_name):
     _validator(json.dumps({"$ref": f"#/components/schemas/{schema_name}"})).validate(instance)
 
 
+def vb365_template(path):
+    """The document's path template of a request path (query string allowed), or None."""
+    bare = path.split("?")[0]
+    return next((template for regex, template in VB365_TEMPLATES if regex.fullmatch(bare)), None)
+
+
 def is_declared(template, method):
     return method.lower() in spec()["paths"][template]
 
@@ -70,5 +84,7 @@ def validate_response(template, method, status, body):
     if not content:
         assert body == b"", f"{method} {template} {status} must have no body, got {body[:200]!r}"
         return
+    if status == 401 and body == b"":
+        return  # a rejected bearer: no body, so no media type for the declared schema to apply to
     schema = next(iter(content.values()))["schema"]
     _validator(json.dumps(schema, sort_keys=True)).validate(json.loads(body))

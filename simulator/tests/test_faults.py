@@ -34,6 +34,15 @@ def test_fault_matches_method_and_glob_case_insensitively(sim, vb365_token):
     assert create(sim, vb365_token).status_code == 201
 
 
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_vb365_fault_bodies_validate_against_the_vendor_schema(sim, vb365_token, status):
+    add_fault(sim, method="GET", path="/v8/Accounts", status=status)
+    response = sim.vb365("GET", "/v8/Accounts", vb365_token)  # validated by conftest against RESTExceptionInfo
+    assert response.status_code == status
+    assert response.json()["message"] == "Injected fault %d." % sim.control("GET", "/journal").json()["entries"][-1][
+        "fault"]
+
+
 def test_vbgc_fault_uses_the_vbgc_error_shape(sim, vbgc_token):
     add_fault(sim, path="/api/v1/users", status=503)
     assert_error(sim.vbgc("GET", "/api/v1/users", vbgc_token), 503, "ServiceUnavailable")

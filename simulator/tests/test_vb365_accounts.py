@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from conftest import running_simulator
 from openapi_schemas import validate
 
 ORG = "5f0c3b4e-8a51-4f36-9d6a-0c2f7c1e9b11"
@@ -204,3 +205,25 @@ def test_delete_and_in_use(sim, vb365_token):
                                               ("DELETE", f"/v8/Accounts/{ORG}")])
 def test_every_operation_needs_a_token(sim, method, path):
     assert sim.vb365(method, path, json={}).status_code == 401
+
+
+def test_put_replace_refuses_an_update_without_password_and_names_the_field(sim, vb365_token):
+    account = create(sim, vb365_token, description="old", organizationId=ORG).json()
+    assert sim.control("PUT", "/config", json={"vb365_put": "replace"}).status_code == 200
+    path = f"/v8/Accounts/{account['id']}"
+    whole = {"accountType": "azureBlobAccount", "userName": "storage1", "description": "new"}
+    refused = sim.vb365("PUT", path, vb365_token, json=whole)
+    assert refused.status_code == 400
+    assert refused.json()["errorCode"] == "ParameterValidationFailure"
+    assert "password" in refused.json()["message"]
+    assert sim.vb365("GET", path, vb365_token).json()["description"] == "old"
+    assert sim.vb365("PUT", path, vb365_token, json={**whole, "password": "key=="}).status_code == 204
+    replaced = sim.vb365("GET", path, vb365_token).json()
+    assert (replaced["description"], replaced["organizationId"]) == ("new", None)  # left out: not kept
+    assert sim.control("GET", f"/vb365/accounts/{account['id']}/secret").json()["password"] == "key=="
+
+
+def test_put_mode_is_a_command_line_switch_and_checked():
+    with running_simulator("--vb365-put", "replace") as replacing:
+        assert replacing.control("GET", "/config").json()["vb365_put"] == "replace"
+        assert replacing.control("PUT", "/config", json={"vb365_put": "patch"}).status_code == 400

@@ -89,12 +89,32 @@ def test_logout_needs_a_valid_token(sim):
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer", "Bearer nope", "Basic YWRtaW46YWRtaW4="])
-def test_bad_bearer_is_401_with_null_error_code(sim, authorization):
+def test_bad_bearer_is_401_with_an_empty_body_and_a_challenge(sim, authorization):
+    """As the veeam-365 SDK describes the real server: it drops its session on an undecodable 401 body."""
     headers = {"Authorization": authorization} if authorization else {}
     response = sim.vb365("GET", "/v8/Accounts", headers=headers)
     assert response.status_code == 401
-    assert response.json()["errorCode"] is None
+    assert response.content == b""
     assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_expired_token_is_401_with_an_empty_body(sim, vb365_token):
+    assert sim.control("POST", "/tokens/expire", json={"api": "vb365"}).status_code == 204
+    response = sim.vb365("GET", "/v8/Accounts", vb365_token)
+    assert (response.status_code, response.content, response.headers["WWW-Authenticate"]) == (401, b"", "Bearer")
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/v8/ServiceInstance"), ("GET", "/v8/Nothing"),
+                                              ("DELETE", "/v8/token/logout/extra"), ("GET", "/V8/Accounts")])
+def test_any_v8_path_is_authenticated_before_it_is_routed(sim, method, path):
+    """The veeam-365 SDK detects the API version by an anonymous GET /v8/ServiceInstance expecting 401."""
+    response = sim.vb365(method, path)
+    assert (response.status_code, response.content) == (401, b"")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_unserved_version_is_404_without_a_token(sim):
+    assert sim.vb365("GET", "/v7/ServiceInstance").status_code == 404
 
 
 def test_expired_token_is_401_and_refresh_still_works(sim):

@@ -11,7 +11,7 @@ import sys
 import threading
 
 from .app import Application
-from .model import Settings, parse_lowercase_rule
+from .model import PUT_MODES, Settings, parse_lowercase_rule
 from .persistence import SnapshotStore
 from .server import ApiServer
 from .state import State
@@ -35,6 +35,9 @@ def build_parser():
     parser.add_argument("--lowercase-rule", metavar="RULE",
                         help="account types whose userName must be lowercase: all, none or a comma-separated list "
                              "(default azureBlobAccount)")
+    parser.add_argument("--vb365-put", choices=PUT_MODES,
+                        help="PUT /v8/Accounts/{id}: merge keeps fields left out, the password too; replace refuses "
+                             "a PUT without password (default merge)")
     parser.add_argument("--password-min-length", type=int, metavar="N", help="VBGC password policy (default 8)")
     return parser
 
@@ -57,7 +60,7 @@ def parse_args(argv):
 
 def _setting_options(args):
     options = {"vb365_token_lifetime": args.vb365_token_lifetime, "vbgc_token_lifetime": args.vbgc_token_lifetime,
-               "password_min_length": args.password_min_length,
+               "password_min_length": args.password_min_length, "vb365_put": args.vb365_put,
                "lowercase_rule": None if args.lowercase_rule is None else parse_lowercase_rule(args.lowercase_rule)}
     return {key: value for key, value in options.items() if value is not None}
 

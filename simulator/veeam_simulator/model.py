@@ -4,6 +4,7 @@ from dataclasses import dataclass, field, fields
 
 ACCOUNT_TYPES = ("azureBlobAccount", "amazonS3Account", "amazonS3CompatibleAccount")
 API_VERSIONS = ("1.1-rev0", "1.2-rev0", "1.3-rev0", "1.4-rev0")
+PUT_MODES = ("merge", "replace")
 
 
 @dataclass
@@ -98,6 +99,7 @@ class Settings:
     lowercase_rule: list[str] = field(default_factory=lambda: ["azureBlobAccount"])
     password_min_length: int = 8
     accepted_api_versions: list[str] = field(default_factory=lambda: list(API_VERSIONS))
+    vb365_put: str = "merge"
 
     def to_dict(self):
         return {item.name: getattr(self, item.name) for item in fields(self)}
@@ -115,4 +117,11 @@ class Settings:
         return Settings(**values)
 
 
-_SETTING_PARSERS = {"lowercase_rule": parse_lowercase_rule, "accepted_api_versions": _version_list}
+def parse_put_mode(value):
+    if value not in PUT_MODES:
+        raise ValueError(f"must be one of {', '.join(PUT_MODES)}")
+    return value
+
+
+_SETTING_PARSERS = {"lowercase_rule": parse_lowercase_rule, "accepted_api_versions": _version_list,
+                    "vb365_put": parse_put_mode}

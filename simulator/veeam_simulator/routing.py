@@ -64,6 +64,7 @@ class ApiBase:
         """Answer one request; returns (response, kind). The caller holds the state lock."""
         kind = kind_of_method(request.method)
         try:
+            self.authenticate_first(request)
             route, params = self.router.match(request.method, request.path)
             kind = route.kind
             self.check_request(request)
@@ -80,6 +81,9 @@ class ApiBase:
             return self.router.match(request.method, request.path)[0].kind
         except ApiError:
             return kind_of_method(request.method)
+
+    def authenticate_first(self, request):
+        """Checks made on every request before it is routed (none by default)."""
 
     def check_request(self, request):
         """Checks made on every routed request before its handler (none by default)."""

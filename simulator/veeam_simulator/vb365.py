@@ -1,12 +1,13 @@
 """Veeam Backup for Microsoft 365 REST API v8: /v8/token, /v8/token/logout and /v8/Accounts."""
 
+import re
 import secrets
 import uuid
 from dataclasses import replace
 
-from .auth import require_session, required_text, token_fields
+from .auth import BEARER_CHALLENGE, require_session, required_text, token_fields
 from .listquery import wildcard_regex
-from .messages import ApiError, empty_response, json_response
+from .messages import ApiError, Response, empty_response, json_response
 from .model import ACCOUNT_TYPES, Account
 from .routing import AUTH, ApiBase
 
@@ -19,6 +20,8 @@ CODE_BY_STATUS = {400: "ParameterValidationFailure", 403: "ResourceAccessDenied"
                   405: "ParameterValidationFailure", 409: "OperationConflict", 413: "ParameterValidationFailure",
                   415: "ParameterValidationFailure", 504: "Timeout"}
 DECLARED_GRANTS = ("urn:ietf:params:oauth:grant-type:jwt-bearer", "operator")
+# The only anonymous VB365 path: every other /v8/ request is authenticated before it is routed.
+TOKEN_PATH = re.compile(r"^/v8/token/?$", re.IGNORECASE)
 
 
 def parse_uuid(value, name):
@@ -56,9 +59,21 @@ class Vb365Api(ApiBase):
         self.router.add("PUT", "/v8/Accounts/{account_id}", self.update_account)
         self.router.add("DELETE", "/v8/Accounts/{account_id}", self.delete_account)
 
+    def authenticate_first(self, request):
+        """A server checks the bearer before it routes: 401 for any /v8/ path but the token endpoint."""
+        if request.path.lower().startswith("/v8/") and not TOKEN_PATH.match(request.path):
+            require_session(self.state, API, request)
+
     def error_response(self, error):
+        """RESTExceptionInfo, valid against the vendor schema as it stands: errorCode is one of its enum
+        values or left out (the enum has no null). A rejected bearer is 401 with an empty body, as the
+        veeam-365 SDK describes the real server."""
+        if error.status == 401:
+            return Response(401, b"", {**BEARER_CHALLENGE, **error.headers})
+        body = {"message": error.message, "stackTrace": None}
         code = error.code if error.code in ERROR_CODES else CODE_BY_STATUS.get(error.status)
-        body = {"message": error.message, "errorCode": code, "stackTrace": None}
+        if code:
+            body["errorCode"] = code
         return json_response(error.status, body, error.headers)
 
     # --- authentication -------------------------------------------------------------------
@@ -143,20 +158,24 @@ class Vb365Api(ApiBase):
         return json_response(200, self._view(self._find(account_id)))
 
     def update_account(self, request, account_id):
-        """Fields left out (or null) keep their stored value, including the password."""
+        """merge (default): fields left out (or null) keep their stored value, the password too.
+        replace (--vb365-put replace): the body is the whole account; without password it is refused."""
         require_session(self.state, API, request)
         current = self._find(account_id)
         body = self.json_body(request)
         account_type = _account_type(body)
         if account_type not in (None, current.account_type):
             raise ApiError(400, "The accountType of an existing account cannot be changed.")
-        changes = {key: value for key, value in {
+        fields = {
             "user_name": _optional(body, "userName", str, "a string"),
             "password": _optional(body, "password", str, "a string"),
             "description": _optional(body, "description", str, "a string"),
             "organization_id": self._organization(body),
-        }.items() if value is not None}
-        updated = replace(current, **changes)
+        }
+        if self.state.settings.vb365_put == "replace":
+            updated = self._replaced(current, fields)
+        else:
+            updated = replace(current, **{key: value for key, value in fields.items() if value is not None})
         self._check_rules(updated)
         if updated != current:
             self.state.accounts[current.id] = updated
@@ -173,6 +192,14 @@ class Vb365Api(ApiBase):
         self.state.changed()
         return empty_response(204)
 
+    @staticmethod
+    def _replaced(current, fields):
+        if not fields["password"]:
+            raise ApiError(400, "The field password is required: this server replaces the whole account on PUT, "
+                                "so the secret must be sent with every update.", "ParameterValidationFailure")
+        return replace(current, user_name=fields["user_name"] or "", password=fields["password"],
+                       description=fields["description"] or "", organization_id=fields["organization_id"])
+
     def _organization(self, body):
         value = _optional(body, "organizationId", str, "a UUID string")
         return None if value is None else parse_uuid(value, "organizationId")
@@ -188,7 +215,7 @@ class Vb365Api(ApiBase):
             raise ApiError(400, "The field userName is required.")
         lowercase_only = account.account_type in self.state.settings.lowercase_rule
         if lowercase_only and account.user_name != account.user_name.lower():
-            raise ApiError(400, "The userName must contain only lowercase characters.")
+            raise ApiError(400, f"The userName must contain only lowercase characters ({account.account_type}).")
         for other in self.state.accounts.values():
             if other.id != account.id and other.identity() == account.identity():
                 raise ApiError(409, f"A {account.account_type} account named {account.user_name!r} already exists "

@@ -12,7 +12,7 @@ import hashlib
 import json
 import sys
 
-KEPT_PATHS = ("/v8/token", "/v8/token/logout", "/v8/Accounts", "/v8/Accounts/{accountId}")
+KEPT_PATHS = ("/v8/token", "/v8/token/logout", "/v8/Accounts", "/v8/Accounts/{accountId}", "/v8/ServiceInstance")
 SCHEMA_PREFIX = "#/components/schemas/"
 
 

@@ -57,17 +57,14 @@ def writes(server):
 # --- the vendor request schema, OpenAPI 3.0 turned into JSON Schema ------------------------------
 
 def _json_schema(node):
-    """OpenAPI 3.0 `nullable: true` is not JSON Schema: allow null in type and enum instead."""
+    """OpenAPI 3.0 `nullable: true` is not JSON Schema: it adds null to `type` (an `enum` still limits the values)."""
     if isinstance(node, list):
         return [_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
     converted = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
-    if node.get("nullable"):
-        if "type" in converted:
-            converted["type"] = [converted["type"], "null"]
-        if "enum" in converted:
-            converted["enum"] = [*converted["enum"], None]
+    if node.get("nullable") and "type" in converted:
+        converted["type"] = [converted["type"], "null"]
     return converted
 
 
@@ -126,6 +123,40 @@ def test_look_alike_names_are_not_the_account(server):
     result = run(server, **azure(password=SECRET))
     assert result["changed"] is True
     assert len(server.calls("POST", "/v8/Accounts")) == 1
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_key_that_differs_only_in_case_is_named_in_a_warning(server, check_mode):
+    existing = account("AKIAEXAMPLEKEY", "amazonS3Account", account_id=OTHER_ID)
+    server.add("GET", "/v8/Accounts", body=[existing, account("AKIAOTHERKEY", "amazonS3Account")])
+    server.add("POST", "/v8/Accounts", status=201, body=account("AKIAExampleKey", "amazonS3Account"))
+    result = run(server, check_mode=check_mode, account_type="amazon_s3", user_name="AKIAExampleKey", password=SECRET)
+    assert result["changed"] is True
+    warnings = json.dumps(result.get("warnings", []))
+    assert "differs only in case" in warnings
+    assert OTHER_ID in warnings and ACCOUNT_ID not in warnings
+    assert len(server.calls("POST", "/v8/Accounts")) == (0 if check_mode else 1)
+
+
+def test_no_case_warning_for_other_types_or_organizations(server):
+    server.add("GET", "/v8/Accounts", body=[account("AKIAEXAMPLEKEY", "amazonS3CompatibleAccount"),
+                                            account("AKIAEXAMPLEKEY", "amazonS3Account", organization_id=ORG_ID)])
+    server.add("POST", "/v8/Accounts", status=201, body=account("AKIAExampleKey", "amazonS3Account"))
+    result = run(server, account_type="amazon_s3", user_name="AKIAExampleKey", password=SECRET)
+    assert result["changed"] is True
+    assert "differs only in case" not in json.dumps(result.get("warnings", []))
+
+
+def test_a_server_that_wants_lowercase_s3_keys_is_explained_and_nothing_is_created(server):
+    server.add("GET", "/v8/Accounts", body=[], sticky=True)
+    server.add("POST", "/v8/Accounts", status=400, body={
+        "message": "The userName must contain only lowercase characters.", "errorCode": "ParameterValidationFailure"})
+    result = run(server, account_type="amazon_s3", user_name="AKIAIOSFODNN7EXAMPLE", password=SECRET)
+    assert result["failed"] is True
+    assert "'userName must contain only lowercase characters'" in result["msg"]
+    assert "to amazon_s3 accounts too. Nothing was created" in result["msg"]
+    assert "Check that user_name is the key exactly as your storage provider issued it" in result["msg"]
+    assert SECRET not in json.dumps(result)
 
 
 def test_create_without_password_fails_before_any_write(server):
@@ -188,19 +219,63 @@ def test_unchanged_account_is_three_requests_with_credentials(server):
     assert requests_made(server) == [("POST", "/v8/token"), ("GET", "/v8/Accounts"), ("POST", "/v8/token/logout")]
 
 
-def test_description_update_puts_the_full_object_without_the_secret(server, account_to_send):
+def test_description_update_puts_the_full_object_with_the_tasks_secret(server, account_to_send):
+    """A server may replace the whole account on PUT, so the secret the task has goes along (not a change itself)."""
     server.add("GET", "/v8/Accounts", body=[account(description="old", organization_id=ORG_ID)])
     server.add("PUT", ACCOUNT_PATH, status=204)
     result = run(server, **azure(password=SECRET, description="new", organization_id=ORG_ID))
     assert result["changed"] is True
     body = server.calls("PUT")[0]["json"]
-    assert body == {"accountType": "azureBlobAccount", "userName": "backup", "description": "new", "organizationId": ORG_ID}
+    assert body == {"accountType": "azureBlobAccount", "userName": "backup", "description": "new", "organizationId": ORG_ID,
+                    "password": SECRET}
+    assert SECRET not in json.dumps(result)
     account_to_send(body)
     assert result["diff"]["before"]["description"] == "old"
     assert result["diff"]["after"]["description"] == "new"
     assert "password" not in result["diff"]["after"]
     assert result["account"]["description"] == "new"
     assert result["account"]["_links"]["self"]["href"].endswith(ACCOUNT_ID)
+
+
+def test_description_update_without_password_puts_the_readable_fields_only(server, account_to_send):
+    server.add("GET", "/v8/Accounts", body=[account(description="old")])
+    server.add("PUT", ACCOUNT_PATH, status=204)
+    result = run(server, **azure(description="new"))
+    assert result["changed"] is True
+    body = server.calls("PUT")[0]["json"]
+    assert body == {"accountType": "azureBlobAccount", "userName": "backup", "description": "new", "organizationId": None}
+    account_to_send(body)
+
+
+def test_password_alone_with_on_create_changes_nothing(server):
+    server.add("GET", "/v8/Accounts", body=[account()])
+    result = run(server, **azure(password=SECRET))
+    assert result["changed"] is False
+    assert writes(server) == []
+
+
+@pytest.mark.parametrize("message", [
+    "The field password is required: this server replaces the whole account on PUT, so the secret must be sent.",
+    "Password must not be empty.",
+])
+def test_a_server_that_needs_the_secret_to_update_is_explained(server, message):
+    server.add("GET", "/v8/Accounts", body=[account(description="old")])
+    server.add("PUT", ACCOUNT_PATH, status=400, body={"message": message, "errorCode": "ParameterValidationFailure"})
+    result = run(server, **azure(description="new"))
+    assert result["failed"] is True
+    assert "this server needs password to change account %s" % ACCOUNT_ID in result["msg"]
+    assert "Nothing was changed" in result["msg"]
+    assert result["status"] == 400
+
+
+def test_an_update_refused_with_the_secret_sent_keeps_the_servers_words(server):
+    server.add("GET", "/v8/Accounts", body=[account(description="old")])
+    server.add("PUT", ACCOUNT_PATH, status=400, body={"message": "The password is not a valid key.",
+                                                      "errorCode": "ParameterValidationFailure"})
+    result = run(server, **azure(description="new", password=SECRET))
+    assert result["failed"] is True
+    assert "The password is not a valid key." in result["msg"]
+    assert "needs password" not in result["msg"]
 
 
 def test_update_password_always_sends_the_secret_and_reports_changed(server, account_to_send):
@@ -346,9 +421,16 @@ def test_removing_an_account_in_use_fails_saying_nothing_changed(server):
 
 # --- transport --------------------------------------------------------------------------------
 
-def test_expired_token_with_credentials_logs_in_again_once(server):
+REJECTED_TOKEN_SHAPES = [
+    pytest.param({"headers": {"WWW-Authenticate": "Bearer"}}, id="empty-body"),
+    pytest.param({"body": {"message": "expired", "errorCode": None, "stackTrace": None}}, id="json-body"),
+]
+
+
+@pytest.mark.parametrize("rejected", REJECTED_TOKEN_SHAPES)
+def test_expired_token_with_credentials_logs_in_again_once(server, rejected):
     server.add("POST", "/v8/token", body=TOKEN)
-    server.add("GET", "/v8/Accounts", status=401, body={"message": "expired", "errorCode": None})
+    server.add("GET", "/v8/Accounts", status=401, **rejected)
     server.add("GET", "/v8/Accounts", body=[account()])
     server.add("POST", "/v8/token/logout", status=204)
     result = run_module(veeam_m365_account, {"server": server.url, "auth_token": "stale", "auth_username": "admin",
@@ -356,6 +438,15 @@ def test_expired_token_with_credentials_logs_in_again_once(server):
     assert result["changed"] is False
     assert requests_made(server) == [("GET", "/v8/Accounts"), ("POST", "/v8/token"), ("GET", "/v8/Accounts"),
                                      ("POST", "/v8/token/logout")]
+
+
+@pytest.mark.parametrize("rejected", REJECTED_TOKEN_SHAPES)
+def test_a_rejected_token_without_credentials_says_what_to_do(server, rejected):
+    server.add("GET", "/v8/Accounts", status=401, **rejected)
+    result = run(server, **azure())
+    assert result["failed"] is True
+    assert "refused the access token" in result["msg"]
+    assert "auth_username and auth_password" in result["msg"]
 
 
 def test_503_is_retried_and_then_succeeds(server):
