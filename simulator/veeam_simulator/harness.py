@@ -9,6 +9,7 @@ VEEAM_* connection variables set, stops the simulator and exits with COMMAND's e
 With --scan-output, COMMAND's stdout and stderr are also copied into FILE (mode 0600). When COMMAND has
 ended, every secret the simulator saw or issued is looked for in FILE; each one found is reported by its
 kind, length and line (never its value), and the harness exits with SECRETS_FOUND if COMMAND itself passed.
+A Vault token in the harness's own environment (VAULT_TOKEN, e.g. from tools/openbao_dev.py) is looked for too.
 """
 
 import json
@@ -29,6 +30,7 @@ STOP_TIMEOUT = 10
 SECRETS_FOUND = 3
 MIN_SECRET_LENGTH = 6  # shorter values are too likely to appear by chance
 MASK = "********"
+ENV_SECRETS = ("VAULT_TOKEN",)
 
 
 class HarnessError(Exception):
@@ -198,6 +200,11 @@ def fetch_secrets(ready):
         raise HarnessError(f"cannot read the simulator's secrets for --scan-output: {exc}") from None
 
 
+def environment_secrets(environ):
+    """[{kind, value}] of the secrets the harness was given through its environment rather than the simulator."""
+    return [{"kind": name, "value": environ[name]} for name in ENV_SECRETS if environ.get(name)]
+
+
 def written_forms(value):
     """The ways a value may be written in the output: as is, escaped in a JSON or Python string (ASCII-only or
     not), or URL-encoded."""
@@ -272,7 +279,7 @@ def run(argv):
             sys.stderr.write(f"harness: cannot run {command[0]}: {exc}\n")
             return 127
         code = code if code >= 0 else 128 - code  # killed by signal N: 128 + N, as a shell reports it
-        if scan_output and report_secrets(scan_output, fetch_secrets(ready)) and code == 0:
+        if scan_output and report_secrets(scan_output, fetch_secrets(ready) + environment_secrets(os.environ)) and code == 0:
             return SECRETS_FOUND
         return code
     finally:
