@@ -134,8 +134,10 @@ def connection_env(ready, config_path):
     return env
 
 
-def config_lines(ready):
-    """integration_config.yml for ansible-test; JSON-quoted scalars are valid YAML."""
+def config_lines(ready, environ=None):
+    """integration_config.yml for ansible-test; JSON-quoted scalars are valid YAML. ansible-test passes no environment
+    to the targets, so a Vault server around the harness (VAULT_ADDR, VAULT_TOKEN) reaches them as vault_addr and
+    vault_token."""
     values = {
         "vb365_server": ready["vb365_url"],
         "vbgc_server": ready["vbgc_url"],
@@ -144,6 +146,7 @@ def config_lines(ready):
         "sim_password": ready["password"],
         "sim_control_url": ready["vb365_url"] + "/_simulator",
     }
+    values.update({name.lower(): (environ or {})[name] for name in ("VAULT_ADDR", "VAULT_TOKEN") if (environ or {}).get(name)})
     return "".join(f"{key}: {json.dumps(value)}\n" for key, value in values.items())
 
 
@@ -269,7 +272,7 @@ def run(argv):
             fd, temp_config = tempfile.mkstemp(prefix="veeam-simulator-", suffix=".yml")
             os.close(fd)
         config_path = os.path.abspath(config_out or temp_config)
-        write_private(config_path, config_lines(ready))
+        write_private(config_path, config_lines(ready, os.environ))
         env = connection_env(ready, config_path)
         if env_out:
             write_private(env_out, "".join(f"export {key}={shlex.quote(value)}\n" for key, value in env.items()))
