@@ -14,7 +14,13 @@ VENV_219 := $(REPO)/.venv-2.19
 VENV_IMPORTER := $(REPO)/.venv-importer
 PY := $(VENV)/bin/python
 PIP_FLAGS := -q --disable-pip-version-check
-export ANSIBLE_COLLECTIONS_PATH := $(BUILD)
+# Collections this one works with but does not ship (community.hashi_vault for the MFA vault destination): taken
+# from the pinned `ansible` package on PyPI (Galaxy is not reachable here), see deps-collections.
+DEPS := $(REPO)/.build-deps
+ANSIBLE_BUNDLE_VERSION := 14.5.0
+HASHI_VAULT_VERSION := 7.1.0
+HASHI_VAULT := $(DEPS)/ansible_collections/community/hashi_vault
+export ANSIBLE_COLLECTIONS_PATH := $(BUILD):$(DEPS)
 export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
 
@@ -22,8 +28,10 @@ export PY_COLORS := 0
 IN_COLL = cd $(COLL) && PATH=$(VENV)/bin:$$PATH
 PYVER = $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 HARNESS = $(PY) -m veeam_simulator.harness
+# A fresh OpenBao dev server (VAULT_ADDR, VAULT_TOKEN) around a command; it composes with HARNESS.
+OPENBAO = $(PY) $(REPO)/tools/openbao_dev.py --
 
-.PHONY: help setup demo test lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule docs release-check build-tree clean
+.PHONY: help setup deps-collections demo test lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule docs release-check build-tree clean
 
 help:
 	@echo "make demo   start the simulator and run the onboarding playbook against it"
@@ -61,6 +69,24 @@ setup: $(VENV)/.installed $(VENV_219)/.installed
 build-tree: $(VENV)/.installed
 	@$(PY) tools/sync_build_tree.py $(REPO) $(BUILD) >/dev/null
 
+# community.hashi_vault from the ansible wheel, only that collection; its version is checked against the pin.
+# ansible-test sets ANSIBLE_COLLECTIONS_PATH to the build tree's root, so the collection is also linked there.
+$(HASHI_VAULT)/.installed-$(HASHI_VAULT_VERSION): $(VENV)/.installed
+	rm -rf $(HASHI_VAULT) $(DEPS)/wheel && mkdir -p $(DEPS)/wheel
+	$(PY) -m pip download $(PIP_FLAGS) --no-deps --dest $(DEPS)/wheel ansible==$(ANSIBLE_BUNDLE_VERSION)
+	$(PY) -c 'import json, sys, zipfile; \
+	  wheel, dest, want = sys.argv[1:]; prefix = "ansible_collections/community/hashi_vault/"; \
+	  archive = zipfile.ZipFile(wheel); archive.extractall(dest, [n for n in archive.namelist() if n.startswith(prefix)]); \
+	  got = json.load(open(dest + "/" + prefix + "MANIFEST.json"))["collection_info"]["version"]; \
+	  sys.exit(None if got == want else "community.hashi_vault is %s, the pin is %s" % (got, want))' \
+	  $(DEPS)/wheel/ansible-$(ANSIBLE_BUNDLE_VERSION)-py3-none-any.whl $(DEPS) $(HASHI_VAULT_VERSION)
+	rm -rf $(DEPS)/wheel
+	touch $@
+
+deps-collections: $(HASHI_VAULT)/.installed-$(HASHI_VAULT_VERSION) build-tree
+	@mkdir -p $(BUILD)/ansible_collections/community
+	@ln -sfn $(HASHI_VAULT) $(BUILD)/ansible_collections/community/hashi_vault
+
 # ---------------------------------------------------------------- demo
 # One simulator, two passes of the demo playbook: the first onboards everything, the second must
 # change nothing (checked on its recap). New MFA secrets and QR codes go to build/demo-secrets; the
@@ -88,7 +114,7 @@ lint: ruff ansible-lint docs-lint changelog-lint
 ruff: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
-ansible-lint: build-tree
+ansible-lint: build-tree deps-collections
 	$(IN_COLL) ansible-lint
 
 docs-lint: build-tree
@@ -115,13 +141,14 @@ simulator-tests: $(VENV)/.installed
 # The simulator runs for the whole integration run; its address, CA and admin credentials reach
 # the targets through integration_config.yml (written 0600 by the harness). The run is at -vvv and its
 # output (kept in $(BUILD)/integration.log, 0600) must not show any secret the simulator saw or issued.
-integration: build-tree
-	$(IN_COLL) $(HARNESS) --config-out $(COLL)/tests/integration/integration_config.yml \
+# An OpenBao dev server runs around it for the MFA vault destination; its root token is scanned for as well.
+integration: build-tree deps-collections
+	$(IN_COLL) $(OPENBAO) $(HARNESS) --config-out $(COLL)/tests/integration/integration_config.yml \
 	  --scan-output $(BUILD)/integration.log -- ansible-test integration --local --python $(PYVER) -vvv
 
 # The role scenarios in extensions/molecule share one simulator; each scenario resets it first.
 # No secret the simulator saw may show up in their output.
-molecule: build-tree
+molecule: build-tree deps-collections
 	$(IN_COLL) $(HARNESS) --scan-output $(BUILD)/molecule.log -- molecule test --all
 
 # The docsite: collection index, module and role pages from their docs, and the guides.
