@@ -31,7 +31,7 @@ HARNESS = $(PY) -m veeam_simulator.harness
 # A fresh OpenBao dev server (VAULT_ADDR, VAULT_TOKEN) around a command; it composes with HARNESS.
 OPENBAO = $(PY) $(REPO)/tools/openbao_dev.py --
 
-.PHONY: help setup deps-collections demo test lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule docs release-check build-tree clean
+.PHONY: help setup deps-collections demo test lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule awx-job docs release-check build-tree clean
 
 help:
 	@echo "make demo   start the simulator and run the onboarding playbook against it"
@@ -106,7 +106,7 @@ demo: setup build-tree
 	@echo "make demo: the second pass changed nothing; MFA QR codes and secrets are in $(DEMO_SECRETS)"
 
 # ---------------------------------------------------------------- checks
-test: setup build-tree lint sanity units simulator-tests integration molecule docs release-check
+test: setup build-tree lint sanity units simulator-tests integration molecule awx-job docs release-check
 	@echo "make test: every check passed"
 
 lint: ruff ansible-lint docs-lint changelog-lint
@@ -150,6 +150,14 @@ integration: build-tree deps-collections
 # No secret the simulator saw may show up in their output.
 molecule: build-tree deps-collections
 	$(IN_COLL) $(HARNESS) --scan-output $(BUILD)/molecule.log -- molecule test --all
+
+# The onboarding job of awx.rst run the way AWX runs it (tests/awx/test_awx_job.py): ansible-runner, the
+# credentials rendered by AWX's injector rules, MFA seeds into an OpenBao dev server, against the simulator.
+# The job must succeed, change nothing when rerun, verify TLS without being told, and leave no secret in its
+# stdout or events (nor in the test's own output, scanned by the harness).
+awx-job: build-tree deps-collections
+	$(IN_COLL) $(OPENBAO) $(HARNESS) --scan-output $(BUILD)/awx-job.log -- \
+	  $(PY) -m pytest -q -p no:cacheprovider tests/awx/test_awx_job.py
 
 # The docsite: collection index, module and role pages from their docs, and the guides.
 # Offline: no intersphinx inventories can be fetched, so cross-references to docs.ansible.com are off.
