@@ -16,7 +16,7 @@ description:
     pending; a later run with O(code) from their authenticator and O(enrollment_token) finishes it.
   - Idempotent on whether MFA is enabled; a secret is issued only when MFA is off or O(recreate=true).
   - O(secret_destination) says where a new secret (seed, C(otpauth://) URI, scratch codes) is kept. With V(directory)
-    or V(vault) the secret is written there first, and only when that write has succeeded is the enrolment accepted:
+    or V(vault) the secret is written there first, and only when that write has succeeded is the enrolment accepted;
     if it fails, MFA stays as it was and the task fails naming the destination and the reason. Those two destinations
     never return the secret in the task result.
 author:

@@ -25,13 +25,15 @@ def load_action_plugin():
 
 
 PLUGIN = load_action_plugin()
-KV2_WRITE, VaultEnrolment, reason = PLUGIN.KV2_WRITE, PLUGIN.VaultEnrolment, PLUGIN.reason
+KV2_WRITE = PLUGIN.KV2_WRITE
+VaultEnrolment = PLUGIN.VaultEnrolment
+reason = PLUGIN.reason
 
 SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEH"
 ISSUED = {"changed": True, "mfa_enabled": False, "secret_key": SEED, "qr_string": "otpauth://totp/ops1?secret=" + SEED,
           "scratch_codes": ["11111111", 22222222], "enrollment_token": "enrolment-token",
-          "diff": {"before": {"name": "ops1", "mfaEnabled": False}, "after": {"name": "ops1", "mfaEnabled": False,
-                                                                             "secretKey": "********"}},
+          "diff": {"before": {"name": "ops1", "mfaEnabled": False},
+                   "after": {"name": "ops1", "mfaEnabled": False, "secretKey": "********"}},
           "invocation": {"module_args": {"name": "ops1", "verify": False, "secret_destination": "result",
                                          "auth_password": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}}}
 ARGS = {"name": "ops1", "secret_destination": "vault", "vault_path": "veeam/vbgc/ops1",
@@ -64,7 +66,7 @@ def enrol(action, **args):
 
 
 def steps(action):
-    return [step for step, _ in action.calls]
+    return [call[0] for call in action.calls]
 
 
 def test_the_secret_is_written_before_the_enrolment_is_accepted_and_never_returned():
