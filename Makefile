@@ -14,7 +14,13 @@ VENV_219 := $(REPO)/.venv-2.19
 VENV_IMPORTER := $(REPO)/.venv-importer
 PY := $(VENV)/bin/python
 PIP_FLAGS := -q --disable-pip-version-check
-export ANSIBLE_COLLECTIONS_PATH := $(BUILD)
+# Collections this one works with but does not ship (community.hashi_vault for the MFA vault destination): taken
+# from the pinned `ansible` package on PyPI (Galaxy is not reachable here), see deps-collections.
+DEPS := $(REPO)/.build-deps
+ANSIBLE_BUNDLE_VERSION := 14.5.0
+HASHI_VAULT_VERSION := 7.1.0
+HASHI_VAULT := $(DEPS)/ansible_collections/community/hashi_vault
+export ANSIBLE_COLLECTIONS_PATH := $(BUILD):$(DEPS)
 export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
 
@@ -31,7 +37,10 @@ MOLECULE_SCENARIO ?=
 # a second time under the other answer. Only those, to keep make test short.
 VB365_ACCOUNT_TARGETS := veeam_m365_account veeam_m365_accounts veeam_m365_account_info
 
-.PHONY: help setup demo test vb365-replace contract lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule fleet docs release-check build-tree clean
+# A fresh OpenBao dev server (VAULT_ADDR, VAULT_TOKEN) around a command; it composes with HARNESS.
+OPENBAO = $(PY) $(REPO)/tools/openbao_dev.py --
+
+.PHONY: help setup deps-collections demo test vb365-replace contract lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule awx-job fleet docs release-check build-tree clean
 
 help:
 	@echo "make demo   start the simulator and run the onboarding playbook against it"
@@ -69,6 +78,24 @@ setup: $(VENV)/.installed $(VENV_219)/.installed
 build-tree: $(VENV)/.installed
 	@$(PY) tools/sync_build_tree.py $(REPO) $(BUILD) >/dev/null
 
+# community.hashi_vault from the ansible wheel, only that collection; its version is checked against the pin.
+# ansible-test sets ANSIBLE_COLLECTIONS_PATH to the build tree's root, so the collection is also linked there.
+$(HASHI_VAULT)/.installed-$(HASHI_VAULT_VERSION): $(VENV)/.installed
+	rm -rf $(HASHI_VAULT) $(DEPS)/wheel && mkdir -p $(DEPS)/wheel
+	$(PY) -m pip download $(PIP_FLAGS) --no-deps --dest $(DEPS)/wheel ansible==$(ANSIBLE_BUNDLE_VERSION)
+	$(PY) -c 'import json, sys, zipfile; \
+	  wheel, dest, want = sys.argv[1:]; prefix = "ansible_collections/community/hashi_vault/"; \
+	  archive = zipfile.ZipFile(wheel); archive.extractall(dest, [n for n in archive.namelist() if n.startswith(prefix)]); \
+	  got = json.load(open(dest + "/" + prefix + "MANIFEST.json"))["collection_info"]["version"]; \
+	  sys.exit(None if got == want else "community.hashi_vault is %s, the pin is %s" % (got, want))' \
+	  $(DEPS)/wheel/ansible-$(ANSIBLE_BUNDLE_VERSION)-py3-none-any.whl $(DEPS) $(HASHI_VAULT_VERSION)
+	rm -rf $(DEPS)/wheel
+	touch $@
+
+deps-collections: $(HASHI_VAULT)/.installed-$(HASHI_VAULT_VERSION) build-tree
+	@mkdir -p $(BUILD)/ansible_collections/community
+	@ln -sfn $(HASHI_VAULT) $(BUILD)/ansible_collections/community/hashi_vault
+
 # ---------------------------------------------------------------- demo
 # One simulator, two passes of the demo playbook: the first onboards everything, the second must
 # change nothing (checked on its recap). New MFA secrets and QR codes go to build/demo-secrets; the
@@ -88,7 +115,7 @@ demo: setup build-tree
 	@echo "make demo: the second pass changed nothing; MFA QR codes and secrets are in $(DEMO_SECRETS)"
 
 # ---------------------------------------------------------------- checks
-test: setup build-tree lint sanity units simulator-tests integration molecule vb365-replace contract fleet docs release-check
+test: setup build-tree lint sanity units simulator-tests integration molecule vb365-replace contract awx-job fleet docs release-check
 	@echo "make test: every check passed"
 
 lint: ruff ansible-lint docs-lint changelog-lint
@@ -96,7 +123,7 @@ lint: ruff ansible-lint docs-lint changelog-lint
 ruff: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
-ansible-lint: build-tree
+ansible-lint: build-tree deps-collections
 	$(IN_COLL) ansible-lint
 
 docs-lint: build-tree
@@ -123,13 +150,14 @@ simulator-tests: $(VENV)/.installed
 # The simulator runs for the whole integration run; its address, CA and admin credentials reach
 # the targets through integration_config.yml (written 0600 by the harness). The run is at -vvv and its
 # output (kept in $(BUILD)/integration.log, 0600) must not show any secret the simulator saw or issued.
-integration: build-tree
-	$(IN_COLL) $(HARNESS) $(SIMULATOR_ARGS) --config-out $(COLL)/tests/integration/integration_config.yml \
+# An OpenBao dev server runs around it for the MFA vault destination; its root token is scanned for as well.
+integration: build-tree deps-collections
+	$(IN_COLL) $(OPENBAO) $(HARNESS) $(SIMULATOR_ARGS) --config-out $(COLL)/tests/integration/integration_config.yml \
 	  --scan-output $(BUILD)/integration.log -- ansible-test integration $(INTEGRATION_TARGETS) --local --python $(PYVER) -vvv
 
 # The role scenarios in extensions/molecule share one simulator; each scenario resets it first.
 # No secret the simulator saw may show up in their output.
-molecule: build-tree
+molecule: build-tree deps-collections
 	$(IN_COLL) $(HARNESS) $(SIMULATOR_ARGS) --scan-output $(BUILD)/molecule.log -- \
 	  molecule test $(if $(MOLECULE_SCENARIO),--scenario-name $(MOLECULE_SCENARIO),--all)
 
@@ -151,6 +179,14 @@ contract: $(VENV)/.installed
 fleet: build-tree
 	$(IN_COLL) $(PY) tests/fleet/run_fleet.py --out $(BUILD)/fleet
 
+# The onboarding job of awx.rst run the way AWX runs it (tests/awx/test_awx_job.py): ansible-runner, the
+# credentials rendered by AWX's injector rules, MFA seeds into an OpenBao dev server, against the simulator.
+# The job must succeed, change nothing when rerun, verify TLS without being told, and leave no secret in its
+# stdout or events (nor in the test's own output, scanned by the harness).
+awx-job: build-tree deps-collections
+	$(IN_COLL) $(OPENBAO) $(HARNESS) --scan-output $(BUILD)/awx-job.log -- \
+	  $(PY) -m pytest -q -p no:cacheprovider tests/awx/test_awx_guide.py tests/awx/test_awx_job.py
+
 # The docsite: collection index, module and role pages from their docs, and the guides.
 # Offline: no intersphinx inventories can be fetched, so cross-references to docs.ansible.com are off.
 docs: build-tree
@@ -162,9 +198,10 @@ docs: build-tree
 	@echo "docs: open build/docs/index.html"
 
 # The artifact users install: build it, install it elsewhere, run a module from it against the
-# simulator; and render the execution-environment build context from the collection's metadata.
-release-check: build-tree $(VENV_IMPORTER)/.installed
-	rm -rf dist $(BUILD)/installed $(BUILD)/ee
+# simulator; and render the execution environment's build context (ee/) the way awx.rst says, then check it:
+# every COPY source inside it, ansible-core within requires_ansible, requirements install in the base image's Python.
+release-check: build-tree deps-collections $(VENV_IMPORTER)/.installed
+	rm -rf dist $(BUILD)/installed
 	$(IN_COLL) ansible-galaxy collection build --force --output-path $(REPO)/dist >/dev/null
 	cd / && PATH=$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed \
 	  ansible-galaxy collection install --force $(REPO)/dist/veeam_community-backup-*.tar.gz -p $(BUILD)/installed >/dev/null
@@ -173,10 +210,9 @@ release-check: build-tree $(VENV_IMPORTER)/.installed
 	grep -q "Importer processing completed successfully" $(BUILD)/galaxy-importer.log
 	cd $(BUILD) && PATH=$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed $(HARNESS) -- \
 	  ansible-playbook $(REPO)/tests/release/smoke.yml
-	sed "s|@TARBALL@|$$(ls $(REPO)/dist/veeam_community-backup-*.tar.gz)|" tools/ee-build.yml.in > $(BUILD)/ee.yml
-	cd $(BUILD) && PATH=$(VENV)/bin:$$PATH ansible-builder create -f ee.yml -c $(BUILD)/ee >/dev/null
-	PATH=$(VENV)/bin:$$PATH ansible-builder introspect --sanitize $(BUILD)/installed | grep 'requests' >/dev/null
-	@echo "release-check: galaxy-importer passed, the tarball installs and its module runs, EE context rendered in $(BUILD)/ee"
+	$(IN_COLL) FIND_PYTHON=$(REPO)/tools/find_python.sh DEPS_COLLECTIONS=$(DEPS) \
+	  $(PY) -m pytest -q -p no:cacheprovider tests/awx/test_execution_environment.py
+	@echo "release-check: galaxy-importer passed, the tarball installs and its module runs, the EE build context (ee/) checks out"
 
 # ---------------------------------------------------------------- bench
 # Benchmarks against one simulator on loopback: figures, not pass/fail (bench/run.py, docs: performance).

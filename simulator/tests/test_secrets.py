@@ -161,3 +161,16 @@ def test_digits_only_secrets_match_only_as_whole_numbers():
     secrets = [{"kind": "scratchCodes", "value": "12345678"}, {"kind": "password", "value": "short"}]
     assert scan_for_secrets("tmp-9912345678001 short", secrets) == []
     assert scan_for_secrets("a\ncode 12345678.", secrets) == [("scratchCodes", 8, 1, 2, "code ********.")]
+
+
+def test_scan_also_looks_for_the_vault_token_it_was_given(tmp_path):
+    """A Vault token in the harness's environment (tools/openbao_dev.py) counts as a secret: its leak fails the run."""
+    token = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978"
+    log = tmp_path / "output.log"
+    command = [sys.executable, "-m", "veeam_simulator.harness", "--scan-output", str(log), "--", sys.executable, "-c",
+               "import os; print('token:', os.environ['VAULT_TOKEN'])"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False,
+                            env={**os.environ, "VAULT_TOKEN": token})
+    assert result.returncode == 3
+    assert "a secret (VAULT_TOKEN, 48 characters) appears 1 time(s)" in result.stderr
+    assert token not in result.stderr

@@ -9,6 +9,7 @@ VEEAM_* connection variables set, stops the simulator and exits with COMMAND's e
 With --scan-output, COMMAND's stdout and stderr are also copied into FILE (mode 0600). When COMMAND has
 ended, every secret the simulator saw or issued is looked for in FILE; each one found is reported by its
 kind, length and line (never its value), and the harness exits with SECRETS_FOUND if COMMAND itself passed.
+A Vault token in the harness's own environment (VAULT_TOKEN, e.g. from tools/openbao_dev.py) is looked for too.
 """
 
 import json
@@ -29,6 +30,7 @@ STOP_TIMEOUT = 10
 SECRETS_FOUND = 3
 MIN_SECRET_LENGTH = 6  # shorter values are too likely to appear by chance
 MASK = "********"
+ENV_SECRETS = ("VAULT_TOKEN",)
 
 
 class HarnessError(Exception):
@@ -132,8 +134,10 @@ def connection_env(ready, config_path):
     return env
 
 
-def config_lines(ready):
-    """integration_config.yml for ansible-test; JSON-quoted scalars are valid YAML."""
+def config_lines(ready, environ=None):
+    """integration_config.yml for ansible-test; JSON-quoted scalars are valid YAML. ansible-test passes no environment
+    to the targets, so a Vault server around the harness (VAULT_ADDR, VAULT_TOKEN) reaches them as vault_addr and
+    vault_token."""
     values = {
         "vb365_server": ready["vb365_url"],
         "vbgc_server": ready["vbgc_url"],
@@ -142,6 +146,7 @@ def config_lines(ready):
         "sim_password": ready["password"],
         "sim_control_url": ready["vb365_url"] + "/_simulator",
     }
+    values.update({name.lower(): (environ or {})[name] for name in ("VAULT_ADDR", "VAULT_TOKEN") if (environ or {}).get(name)})
     return "".join(f"{key}: {json.dumps(value)}\n" for key, value in values.items())
 
 
@@ -196,6 +201,11 @@ def fetch_secrets(ready):
             return json.load(response)["secrets"]
     except (OSError, ValueError, KeyError) as exc:
         raise HarnessError(f"cannot read the simulator's secrets for --scan-output: {exc}") from None
+
+
+def environment_secrets(environ):
+    """[{kind, value}] of the secrets the harness was given through its environment rather than the simulator."""
+    return [{"kind": name, "value": environ[name]} for name in ENV_SECRETS if environ.get(name)]
 
 
 def written_forms(value):
@@ -262,7 +272,7 @@ def run(argv):
             fd, temp_config = tempfile.mkstemp(prefix="veeam-simulator-", suffix=".yml")
             os.close(fd)
         config_path = os.path.abspath(config_out or temp_config)
-        write_private(config_path, config_lines(ready))
+        write_private(config_path, config_lines(ready, os.environ))
         env = connection_env(ready, config_path)
         if env_out:
             write_private(env_out, "".join(f"export {key}={shlex.quote(value)}\n" for key, value in env.items()))
@@ -272,7 +282,7 @@ def run(argv):
             sys.stderr.write(f"harness: cannot run {command[0]}: {exc}\n")
             return 127
         code = code if code >= 0 else 128 - code  # killed by signal N: 128 + N, as a shell reports it
-        if scan_output and report_secrets(scan_output, fetch_secrets(ready)) and code == 0:
+        if scan_output and report_secrets(scan_output, fetch_secrets(ready) + environment_secrets(os.environ)) and code == 0:
             return SECRETS_FOUND
         return code
     finally:

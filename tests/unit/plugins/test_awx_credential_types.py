@@ -1,52 +1,115 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The AWX credential types inject exactly the environment variables the modules fall back to."""
+"""The AWX credential types, rendered by AWX's rules: they fail safe and inject only what the modules read."""
 
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
-import yaml
 
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
+from ansible_collections.veeam_community.backup.tests.awx.awx_injectors import (
+    HIDDEN,
+    InvalidCredentialType,
+    inject,
+    load_credential_types,
+    validate,
+)
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks", "vars", "awx_credential_types.yml")
-
-
-class _UnsafeLoader(yaml.SafeLoader):
-    """Reads the !unsafe tag the way Ansible would hand the string to AWX."""
-
-
-_UnsafeLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+VB365, VBGC, VAULT = "Veeam Backup for Microsoft 365", "Veeam Backup for Google Cloud", "Veeam MFA secrets in HashiCorp Vault"
+CLIENTS = [(VB365, VB365Client, "VEEAM_VB365_"), (VBGC, VBGCClient, "VEEAM_VBGC_")]
+REQUIRED_ONLY = {"server": "https://appliance.example.com", "username": "automation", "password": "Pa55-word-secret"}
+CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
 
 
 def credential_types():
-    with open(DATA, encoding="utf-8") as handle:
-        return {item["name"]: item for item in yaml.load(handle, Loader=_UnsafeLoader)["veeam_credential_types"]}  # noqa: S506
+    return load_credential_types(DATA)
 
 
 def fallback_env_names(client_class):
     return {option["fallback"][1][0] for option in client_class.connection_spec().values() if "fallback" in option}
 
 
-@pytest.mark.parametrize("type_name, client_class", [
-    ("Veeam Backup for Microsoft 365", VB365Client),
-    ("Veeam Backup for Google Cloud", VBGCClient),
-])
-def test_injected_variables_are_module_fallbacks(type_name, client_class):
+def test_awx_would_save_every_type():
+    assert set(credential_types()) == {VB365, VBGC, VAULT}
+    for item in credential_types().values():
+        validate(item)
+
+
+def test_a_template_naming_an_undefined_field_is_refused_like_awx_does():
+    broken = credential_types()[VBGC]
+    broken["injectors"]["env"]["VEEAM_VBGC_TIMEOUT"] = "{{ timeout }}"
+    with pytest.raises(Exception, match="timeout"):
+        validate(broken)
+    broken = credential_types()[VBGC]
+    broken["injectors"]["env"]["ANSIBLE_CONFIG"] = "{{ server }}"
+    with pytest.raises(InvalidCredentialType, match="ANSIBLE_CONFIG"):
+        validate(broken)
+
+
+@pytest.mark.parametrize("type_name, client_class, prefix", CLIENTS)
+def test_injected_variables_are_module_fallbacks(type_name, client_class, prefix):
     injected = set(credential_types()[type_name]["injectors"]["env"])
     assert injected <= fallback_env_names(client_class)
-    prefix = "VEEAM_VB365_" if client_class is VB365Client else "VEEAM_VBGC_"
-    assert {prefix + "SERVER", prefix + "USERNAME", prefix + "PASSWORD", prefix + "CA_PATH"} <= injected
+    assert {prefix + name for name in ("SERVER", "USERNAME", "PASSWORD", "VALIDATE_CERTS", "CA_PATH")} <= injected
 
 
-def test_every_injector_field_is_an_input_and_secrets_are_marked():
+@pytest.mark.parametrize("type_name, client_class, prefix", CLIENTS)
+def test_a_credential_with_only_its_required_fields_verifies_tls(tmp_path, type_name, client_class, prefix):
+    env = inject(credential_types()[type_name], REQUIRED_ONLY, str(tmp_path)).env
+    assert env[prefix + "VALIDATE_CERTS"] == "true"
+    assert env[prefix + "CA_PATH"] == ""
+    assert env[prefix + "SERVER"] == REQUIRED_ONLY["server"]
+
+
+@pytest.mark.parametrize("type_name, client_class, prefix", CLIENTS)
+@pytest.mark.parametrize("skip, expected", [(False, "true"), (True, "false")])
+def test_only_an_explicit_skip_turns_verification_off(tmp_path, type_name, client_class, prefix, skip, expected):
+    inputs = dict(REQUIRED_ONLY, insecure_skip_tls_verify=skip)
+    assert inject(credential_types()[type_name], inputs, str(tmp_path)).env[prefix + "VALIDATE_CERTS"] == expected
+
+
+@pytest.mark.parametrize("type_name, client_class, prefix", CLIENTS)
+def test_the_ca_certificate_is_a_private_file(tmp_path, type_name, client_class, prefix):
+    injection = inject(credential_types()[type_name], dict(REQUIRED_ONLY, ca_certificate=CA_PEM), str(tmp_path))
+    path = injection.env[prefix + "CA_PATH"]
+    assert path in injection.files and path.startswith(str(tmp_path / "env"))
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with open(path, encoding="utf-8") as handle:
+        assert handle.read() == CA_PEM
+
+
+def test_vault_type_injects_what_community_hashi_vault_reads(tmp_path):
+    vault = credential_types()[VAULT]
+    inputs = {"url": "https://vault.example.com:8200", "token": "s.vault-token-secret"}
+    env = inject(vault, inputs, str(tmp_path)).env
+    assert env == {"VAULT_ADDR": inputs["url"], "VAULT_TOKEN": inputs["token"], "VAULT_CACERT": ""}
+    env = inject(vault, dict(inputs, ca_certificate=CA_PEM), str(tmp_path)).env
+    assert os.path.isfile(env["VAULT_CACERT"])
+
+
+@pytest.mark.parametrize("type_name", [VB365, VBGC, VAULT])
+def test_no_secret_reaches_extra_vars_or_the_stored_job_env(tmp_path, type_name):
+    item = credential_types()[type_name]
+    assert "extra_vars" not in item["injectors"]
+    secrets = [field["id"] for field in item["inputs"]["fields"] if field.get("secret")]
+    fields = {field["id"] for field in item["inputs"]["fields"]}
+    inputs = {name: "value-of-%s-1234" % name for name in fields if name != "insecure_skip_tls_verify"}
+    injection = inject(item, inputs, str(tmp_path))
+    assert secrets and not injection.args
+    for name in secrets:
+        assert inputs[name] in injection.env.values()
+        assert not any(inputs[name] in value for value in injection.safe_env.values())
+    assert HIDDEN in injection.safe_env.values()
+
+
+def test_required_fields_and_secret_marks():
     for item in credential_types().values():
         fields = {field["id"]: field for field in item["inputs"]["fields"]}
-        for template in item["injectors"]["env"].values():
-            names = [name for name in fields if "{{ %s" % name in template or "if %s" % name in template]
-            assert names, template
-        assert fields["password"].get("secret") is True
-        assert set(item["inputs"]["required"]) <= set(fields)
+        assert all(field.get("secret") is True for name, field in fields.items() if name in ("password", "token", "mfa_secret"))
+        assert all(fields[name]["type"] == "string" for name in item["inputs"]["required"])
+        assert not any(field["type"] == "boolean" and field.get("default") is not False for field in fields.values())

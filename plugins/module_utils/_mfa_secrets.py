@@ -1,0 +1,122 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Where a newly issued MFA secret goes before its enrolment is accepted: the task result, a private directory on
+the host that runs the module, or a Vault / OpenBao KV v2 secret (written by the action plugin through
+community.hashi_vault). The same names and data for all of them."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import os
+import stat
+
+DESTINATIONS = ("result", "directory", "vault")
+VAULT_OPTIONS = ("vault_path", "vault_mount_point", "vault_options")
+
+
+def secret_data(name, enrolment):
+    """The data kept for an issued secret (also the KV v2 secret's keys)."""
+    return {"user": name, "secret_key": enrolment["secretKey"], "otpauth_uri": enrolment["qrString"],
+            "scratch_codes": [str(code) for code in enrolment.get("scratchCodes") or []]}
+
+
+def destination_problems(params):
+    """Problems of the destination options that need no request."""
+    destination = params["secret_destination"]
+    if destination != "vault":
+        given = [option for option in VAULT_OPTIONS if params.get(option)]
+        if given:
+            yield "%s only apply to secret_destination=vault." % ", ".join(given)
+    if destination != "directory" and params.get("secret_directory"):
+        yield "secret_directory only applies to secret_destination=directory."
+    if destination != "result" and params.get("qr_code_path"):
+        yield ("qr_code_path only applies to secret_destination=result; secret_destination=%s keeps the secret "
+               "itself." % destination)
+    if destination == "directory":
+        yield directory_problem(params.get("secret_directory"))
+    if destination == "vault":
+        yield from vault_problems(params)
+
+
+def vault_problems(params):
+    if not params.get("vault_path"):
+        yield "secret_destination=vault needs vault_path, the KV v2 path of this user's secret (for example veeam/vbgc/NAME)."
+    if params.get("recreate"):
+        yield ("recreate=true cannot keep the new secret in Vault before it replaces the active one: disable MFA "
+               "(state=disabled) and enrol again to rotate a secret kept in Vault.")
+    if params.get("code") or params.get("enrollment_token"):
+        yield ("code and enrollment_token finish an enrolment whose secret is stored already: leave secret_destination "
+               "at its default (result) for that step.")
+
+
+def load_segno():
+    """segno, or None when it is not installed. Imported only when a QR code is asked for: it costs ~25 ms per task."""
+    try:
+        return importlib.import_module("segno")
+    except ImportError:
+        return None
+
+
+def directory_problem(directory):
+    if not directory:
+        return "secret_destination=directory needs secret_directory, the directory for <name>.secret.txt and <name>.png."
+    if load_segno() is None:
+        return "secret_destination=directory writes a QR code and needs segno: pip install segno."
+    if os.path.lexists(directory):
+        if not os.path.isdir(directory):
+            return "secret_directory=%s exists and is not a directory." % directory
+        mode = stat.S_IMODE(os.stat(directory).st_mode)
+        if mode & 0o077:
+            return ("secret_directory=%s can be read by other users (mode %04o): make it private with chmod 700, or "
+                    "name a directory that does not exist yet (it is then created with mode 0700)." % (directory, mode))
+    return None
+
+
+def secret_text(data):
+    issued = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    lines = ["# MFA secret of the Veeam Backup for Google Cloud user %s, issued %s." % (data["user"], issued),
+             "# The user scans %s.png with an authenticator app, or types in the secret key." % data["user"],
+             "# Hand both over securely, then delete them. Each scratch code logs in once without the app.",
+             "secret_key: %s" % data["secret_key"], "otpauth_uri: %s" % data["otpauth_uri"], "scratch_codes:"]
+    lines.extend('  - "%s"' % code for code in data["scratch_codes"])
+    return ("\n".join(lines) + "\n").encode()
+
+
+def write_private(path, write):
+    """Call write(handle) on a temporary file that is 0600 from its creation, then move it to path."""
+    temp = "%s.%d.tmp" % (path, os.getpid())
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(handle, "wb") as target:
+            write(target)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.remove(temp)
+
+
+def write_qr_code(path, uri):
+    write_private(path, lambda png: load_segno().make(uri, error="m").save(png, kind="png", scale=6))
+
+
+def directory_paths(directory, name):
+    return os.path.join(directory, name + ".secret.txt"), os.path.join(directory, name + ".png")
+
+
+def write_directory(directory, data):
+    """Write <name>.secret.txt and <name>.png into directory (created 0700). Nothing is left behind on failure.
+    Raises OSError."""
+    if not os.path.isdir(directory):
+        os.makedirs(directory, mode=0o700)
+        os.chmod(directory, 0o700)
+    text_path, png_path = directory_paths(directory, data["user"])
+    try:
+        write_private(text_path, lambda handle: handle.write(secret_text(data)))
+        write_qr_code(png_path, data["otpauth_uri"])
+    except Exception:
+        for path in (text_path, png_path):
+            if os.path.exists(path):
+                os.remove(path)
+        raise
