@@ -34,13 +34,20 @@ NOT_ACCEPTED = ("The new secret is in Vault (%s), but finishing the enrolment fa
 
 class ActionModule(ActionBase):
     _supports_check_mode = True
+    _supports_async = True
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         args = dict(self._task.args)
         if args.get("secret_destination") != "vault" or args.get("state", "enabled") != "enabled":
-            result.update(self._execute_module(task_vars=task_vars))
-            self._remove_tmp_path(self._connection._shell.tmpdir)
+            wrap_async = self._task.async_val
+            result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
+            if not wrap_async:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+            return result
+        if self._task.async_val:
+            result.update(failed=True, msg="secret_destination=vault runs several steps and cannot run with async: "
+                                           "remove async and poll from the task.")
             return result
         try:
             result.update(VaultEnrolment(self, args, task_vars).run())
