@@ -146,10 +146,11 @@ integration: build-tree deps-collections
 	$(IN_COLL) $(OPENBAO) $(HARNESS) --config-out $(COLL)/tests/integration/integration_config.yml \
 	  --scan-output $(BUILD)/integration.log -- ansible-test integration --local --python $(PYVER) -vvv
 
-# The role scenarios in extensions/molecule share one simulator; each scenario resets it first.
-# No secret the simulator saw may show up in their output.
+# The role scenarios in extensions/molecule share one simulator (and an OpenBao dev server for the MFA vault
+# destination); each scenario resets the simulator first. No secret the simulator saw, nor the Vault token, may
+# show up in their output.
 molecule: build-tree deps-collections
-	$(IN_COLL) $(HARNESS) --scan-output $(BUILD)/molecule.log -- molecule test --all
+	$(IN_COLL) $(OPENBAO) $(HARNESS) --scan-output $(BUILD)/molecule.log -- molecule test --all
 
 # The docsite: collection index, module and role pages from their docs, and the guides.
 # Offline: no intersphinx inventories can be fetched, so cross-references to docs.ansible.com are off.

@@ -28,8 +28,9 @@ NOT_STORED = ("MFA secret issued, but writing it to secret_destination=vault (%s
               "accepted, so MFA of %s is as it was; fix that and run the task again.")
 NO_VAULT = ("secret_destination=vault: Vault is not usable for %s: %s. No secret was issued; MFA of %s is as it was. "
             "Check vault_options (url, token or auth_method) or VAULT_ADDR and VAULT_TOKEN.")
-NOT_ACCEPTED = ("The new secret is in Vault (%s), but finishing the enrolment failed: %s. MFA of %s is not enabled; "
-                "run the task again (it issues and stores a new secret).")
+NOT_ACCEPTED = ("The new secret is in Vault (%s), but finishing the enrolment failed: %s. If MFA of %s is enabled now, "
+                "the appliance did accept it and the secret in Vault is the active one; otherwise run the task again "
+                "(it issues and stores a new secret).")
 
 
 class ActionModule(ActionBase):
@@ -63,7 +64,8 @@ class ActionModule(ActionBase):
         try:
             return self._execute_module(module_name=name, module_args=args, task_vars=task_vars)
         except AnsibleError as exc:
-            return {"failed": True, "msg": str(exc)}
+            needs = "the collection community.hashi_vault (and the Python library hvac) is needed: " if name else ""
+            return {"failed": True, "msg": needs + str(exc)}
         finally:
             self._task.check_mode = saved
 
