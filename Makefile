@@ -155,10 +155,11 @@ integration: build-tree deps-collections
 	$(IN_COLL) $(OPENBAO) $(HARNESS) $(SIMULATOR_ARGS) --config-out $(COLL)/tests/integration/integration_config.yml \
 	  --scan-output $(BUILD)/integration.log -- ansible-test integration $(INTEGRATION_TARGETS) --local --python $(PYVER) -vvv
 
-# The role scenarios in extensions/molecule share one simulator; each scenario resets it first.
-# No secret the simulator saw may show up in their output.
+# The role scenarios in extensions/molecule share one simulator (and an OpenBao dev server for the MFA vault
+# destination); each scenario resets the simulator first. No secret the simulator saw, nor the Vault token, may
+# show up in their output.
 molecule: build-tree deps-collections
-	$(IN_COLL) $(HARNESS) $(SIMULATOR_ARGS) --scan-output $(BUILD)/molecule.log -- \
+	$(IN_COLL) $(OPENBAO) $(HARNESS) $(SIMULATOR_ARGS) --scan-output $(BUILD)/molecule.log -- \
 	  molecule test $(if $(MOLECULE_SCENARIO),--scenario-name $(MOLECULE_SCENARIO),--all)
 
 # The vendor does not say whether PUT /v8/Accounts/{id} without password keeps the secret (merge, the

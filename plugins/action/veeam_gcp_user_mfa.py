@@ -28,19 +28,27 @@ NOT_STORED = ("MFA secret issued, but writing it to secret_destination=vault (%s
               "accepted, so MFA of %s is as it was; fix that and run the task again.")
 NO_VAULT = ("secret_destination=vault: Vault is not usable for %s: %s. No secret was issued; MFA of %s is as it was. "
             "Check vault_options (url, token or auth_method) or VAULT_ADDR and VAULT_TOKEN.")
-NOT_ACCEPTED = ("The new secret is in Vault (%s), but finishing the enrolment failed: %s. MFA of %s is not enabled; "
-                "run the task again (it issues and stores a new secret).")
+NOT_ACCEPTED = ("The new secret is in Vault (%s), but finishing the enrolment failed: %s. If MFA of %s is enabled now, "
+                "the appliance did accept it and the secret in Vault is the active one; otherwise run the task again "
+                "(it issues and stores a new secret).")
 
 
 class ActionModule(ActionBase):
     _supports_check_mode = True
+    _supports_async = True
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         args = dict(self._task.args)
         if args.get("secret_destination") != "vault" or args.get("state", "enabled") != "enabled":
-            result.update(self._execute_module(task_vars=task_vars))
-            self._remove_tmp_path(self._connection._shell.tmpdir)
+            wrap_async = self._task.async_val
+            result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
+            if not wrap_async:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+            return result
+        if self._task.async_val:
+            result.update(failed=True, msg="secret_destination=vault runs several steps and cannot run with async: "
+                                           "remove async and poll from the task.")
             return result
         try:
             result.update(VaultEnrolment(self, args, task_vars).run())
@@ -56,7 +64,8 @@ class ActionModule(ActionBase):
         try:
             return self._execute_module(module_name=name, module_args=args, task_vars=task_vars)
         except AnsibleError as exc:
-            return {"failed": True, "msg": str(exc)}
+            needs = "the collection community.hashi_vault (and the Python library hvac) is needed: " if name else ""
+            return {"failed": True, "msg": needs + str(exc)}
         finally:
             self._task.check_mode = saved
 

@@ -32,7 +32,8 @@ attributes:
     support: full
     details: An action plugin writes the secret to Vault (O(secret_destination=vault)) between the module's two steps.
   async:
-    support: none
+    support: partial
+    details: Not with O(secret_destination=vault), whose steps run one after the other in the action plugin.
   bypass_host_loop:
     support: none
   check_mode:
@@ -91,7 +92,7 @@ options:
         code) into O(secret_directory) on the host that runs the module, files mode C(0600).
       - V(vault) writes one HashiCorp Vault or OpenBao KV version 2 secret at O(vault_path) with the keys C(secret_key),
         C(otpauth_uri), C(scratch_codes) (list) and C(user), through M(community.hashi_vault.vault_kv2_write).
-        Before anything is asked of the appliance, the Vault connection and token are checked (in check mode too).
+        Before a secret is issued, the Vault connection and token are checked (in check mode too).
       - With V(directory) and V(vault) the result holds no secret (only RV(enrollment_token) when O(verify=false)).
     type: str
     choices: [result, directory, vault]

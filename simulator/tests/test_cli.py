@@ -159,9 +159,19 @@ sys.exit(0 if r.ok else 9) if len(sys.argv) < 2 else sys.exit(int(sys.argv[1]))
 """
 
 
-def run_harness(*args):
+def run_harness(*args, env=None):
+    """The harness with this environment, less a Vault server's variables unless env gives them."""
+    clean = {key: value for key, value in os.environ.items() if key not in ("VAULT_ADDR", "VAULT_TOKEN")}
     return subprocess.run([sys.executable, "-m", "veeam_simulator.harness", *args], capture_output=True, text=True,
-                          timeout=60, check=False)
+                          timeout=60, check=False, env={**clean, **(env or {})})
+
+
+def test_harness_hands_a_vault_server_to_the_targets_through_the_config(tmp_path):
+    config = tmp_path / "integration_config.yml"
+    vault = {"VAULT_ADDR": "http://127.0.0.1:8200", "VAULT_TOKEN": "0123456789abcdef"}
+    assert run_harness("--config-out", str(config), "--", "true", env=vault).returncode == 0
+    lines = dict(line.split(": ", 1) for line in config.read_text().splitlines())
+    assert (json.loads(lines["vault_addr"]), json.loads(lines["vault_token"])) == ("http://127.0.0.1:8200", "0123456789abcdef")
 
 
 def test_harness_env_and_config(tmp_path):
