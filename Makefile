@@ -29,10 +29,10 @@ HARNESS = $(PY) -m veeam_simulator.harness
 .PHONY: help setup demo simulator simulator-stop docs-test test lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule docs release-check build-tree clean
 
 help:
-	@echo "make demo   start the simulator and run the onboarding playbook against it"
-	@echo "make simulator       keep a simulator running for your own playbooks (make simulator-stop stops it)"
-	@echo "make test   every check: lint, sanity and unit tests on both ansible-core lines, simulator and integration tests"
-	@echo "make setup  only create .venv (and .venv-2.19 when Python 3.11 exists)"
+	@echo "make demo       start the simulator and run the onboarding playbook against it (installs .venv-demo only)"
+	@echo "make test       every check: lint, sanity and unit tests on both ansible-core lines, simulator, integration and guide tests"
+	@echo "make simulator  keep a simulator running for your own playbooks: source build/simulator/env.sh; make simulator-stop"
+	@echo "make setup      only create .venv (and .venv-2.19 when Python 3.11 exists)"
 
 # ---------------------------------------------------------------- setup
 $(VENV)/.installed: requirements-dev.txt $(wildcard simulator/pyproject.toml)
