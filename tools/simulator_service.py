@@ -42,11 +42,18 @@ def running_pid(files):
     try:
         with open(files["simulator.pid"], encoding="ascii") as handle:
             pid = int(handle.read().strip())
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            command = handle.read()
-    except (OSError, ValueError):
+        command = command_line(pid)
+    except (OSError, ValueError, subprocess.CalledProcessError):
         return None
     return pid if b"veeam_simulator" in command else None
+
+
+def command_line(pid):
+    """The command line of a process (/proc on Linux, ps elsewhere)."""
+    if os.path.isdir("/proc"):
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read()
+    return subprocess.run(["ps", "-o", "command=", "-p", str(pid)], capture_output=True, check=True).stdout
 
 
 def make_certificates(files):
