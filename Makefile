@@ -205,5 +205,5 @@ bench: $(VENV)/.installed
 	@$(PY) tools/sync_build_tree.py $(REPO) $(BENCH_TREE) >/dev/null
 	$(PY) bench/run.py --collections-path $(BENCH_TREE) --out $(REPO)/build/bench --profile $(BENCH_PROFILE)
 
-clean:
+clean: simulator-stop
 	rm -rf $(BUILD) build dist
