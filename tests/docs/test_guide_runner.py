@@ -2,6 +2,7 @@
 
 import os
 import sys
+import tempfile
 
 import pytest
 from guide_runner import GuideError, commands, parse, run_blocks, run_guide
@@ -44,6 +45,12 @@ Some prose.
 
    {"ignored": true}
 """
+
+
+@pytest.fixture(autouse=True)
+def _temp_dirs_under_tmp_path(tmp_path, monkeypatch):
+    """run_guide keeps a failed guide's working directory: here, inside pytest's own temporary directory."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 def write_guide(tmp_path, text):
