@@ -1,5 +1,6 @@
 # veeam_community.backup: `make demo` and `make test` are the two commands a newcomer needs.
-# Everything they use is installed here, into .venv (newest CPython >= 3.11, ansible-core 2.21 line)
+# Everything they use is installed here: the demo (and `make simulator`) into .venv-demo, with only what
+# they run; `make test` into .venv (newest CPython >= 3.11, ansible-core 2.21 line, the whole toolchain)
 # and .venv-2.19 (CPython 3.11, ansible-core 2.19 line, sanity and unit tests only).
 
 SHELL := /bin/bash
@@ -12,7 +13,9 @@ COLL := $(BUILD)/ansible_collections/veeam_community/backup
 VENV := $(REPO)/.venv
 VENV_219 := $(REPO)/.venv-2.19
 VENV_IMPORTER := $(REPO)/.venv-importer
+VENV_DEMO := $(REPO)/.venv-demo
 PY := $(VENV)/bin/python
+DEMO_PY := $(VENV_DEMO)/bin/python
 PIP_FLAGS := -q --disable-pip-version-check
 # Collections this one works with but does not ship (community.hashi_vault for the MFA vault destination): taken
 # from the pinned `ansible` package on PyPI (Galaxy is not reachable here), see deps-collections.
@@ -40,12 +43,13 @@ VB365_ACCOUNT_TARGETS := veeam_m365_account veeam_m365_accounts veeam_m365_accou
 # A fresh OpenBao dev server (VAULT_ADDR, VAULT_TOKEN) around a command; it composes with HARNESS.
 OPENBAO = $(PY) $(REPO)/tools/openbao_dev.py --
 
-.PHONY: help setup deps-collections demo test vb365-replace contract lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule awx-job fleet docs release-check build-tree clean
+.PHONY: help setup deps-collections demo simulator simulator-stop docs-test test vb365-replace contract lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule awx-job fleet docs release-check build-tree clean
 
 help:
-	@echo "make demo   start the simulator and run the onboarding playbook against it"
-	@echo "make test   every check: lint, sanity and unit tests on both ansible-core lines, simulator and integration tests"
-	@echo "make setup  only create .venv (and .venv-2.19 when Python 3.11 exists)"
+	@echo "make demo       start the simulator and run the onboarding playbook against it (installs .venv-demo only)"
+	@echo "make test       every check: lint, sanity and unit tests on both ansible-core lines, simulator, integration and guide tests"
+	@echo "make simulator  keep a simulator running for your own playbooks: source build/simulator/env.sh; make simulator-stop"
+	@echo "make setup      only create .venv (and .venv-2.19 when Python 3.11 exists)"
 
 # ---------------------------------------------------------------- setup
 $(VENV)/.installed: requirements-dev.txt $(wildcard simulator/pyproject.toml)
@@ -73,10 +77,22 @@ $(VENV_IMPORTER)/.installed: requirements-dev.txt
 	$(VENV_IMPORTER)/bin/python -m pip install $(PIP_FLAGS) galaxy-importer==0.4.44
 	touch $@
 
+# The demo's own environment: only what it runs (the modules' requirements.txt, ansible-core and the
+# simulator), at the versions requirements-dev.txt pins, none of the development toolchain.
+$(VENV_DEMO)/.installed: requirements.txt requirements-dev.txt $(wildcard simulator/pyproject.toml)
+	@python=$$(tools/find_python.sh) || { echo "No CPython >= 3.11 found: install python3.11 or newer." >&2; exit 1; }; \
+	  echo "setup: $$python -> $(VENV_DEMO)"; \
+	  [ -x $(DEMO_PY) ] || $$python -m venv $(VENV_DEMO)
+	$(DEMO_PY) -m pip install $(PIP_FLAGS) -c requirements-dev.txt -r requirements.txt ansible-core -e ./simulator
+	touch $@
+
 setup: $(VENV)/.installed $(VENV_219)/.installed
 
+# tools/sync_build_tree.py needs only the standard library: the demo runs it with its own venv's python.
+SYNC_TREE = tools/sync_build_tree.py $(REPO) $(BUILD) >/dev/null
+
 build-tree: $(VENV)/.installed
-	@$(PY) tools/sync_build_tree.py $(REPO) $(BUILD) >/dev/null
+	@$(PY) $(SYNC_TREE)
 
 # community.hashi_vault from the ansible wheel, only that collection; its version is checked against the pin.
 # ansible-test sets ANSIBLE_COLLECTIONS_PATH to the build tree's root, so the collection is also linked there.
@@ -101,12 +117,15 @@ deps-collections: $(HASHI_VAULT)/.installed-$(HASHI_VAULT_VERSION) build-tree
 # change nothing (checked on its recap). New MFA secrets and QR codes go to build/demo-secrets; the
 # harness fails the run if any secret the simulator saw shows up in the output.
 DEMO_SECRETS := $(REPO)/build/demo-secrets
+# It uses .venv-demo only, and finds nothing but this collection (ANSIBLE_COLLECTIONS_PATH=$(BUILD)).
 DEMO_PLAY = ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0 \
   ansible-playbook veeam_community.backup.demo -e demo_secrets_dir=$(DEMO_SECRETS)
 
-demo: setup build-tree
+demo: $(VENV_DEMO)/.installed
+	@$(DEMO_PY) $(SYNC_TREE)
 	@rm -rf $(DEMO_SECRETS)
-	$(IN_COLL) $(HARNESS) $(SIMULATOR_ARGS) --scan-output $(BUILD)/demo.log -- bash -c 'set -euo pipefail; \
+	cd $(COLL) && PATH=$(VENV_DEMO)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD) \
+	  $(DEMO_PY) -m veeam_simulator.harness $(SIMULATOR_ARGS) --scan-output $(BUILD)/demo.log -- bash -c 'set -euo pipefail; \
 	  echo "=== demo, first pass: onboard everything"; $(DEMO_PLAY); \
 	  echo "=== demo, second pass: everything is in place already, so nothing may change"; \
 	  $(DEMO_PLAY) | tee $(BUILD)/demo-second-pass.log'
@@ -114,8 +133,24 @@ demo: setup build-tree
 	  || { echo "make demo: the second pass changed something" >&2; exit 1; }
 	@echo "make demo: the second pass changed nothing; MFA QR codes and secrets are in $(DEMO_SECRETS)"
 
+# ---------------------------------------------------------------- simulator
+# A simulator that keeps running for your own playbooks, on fixed local ports, its state kept in
+# build/simulator across restarts (delete that directory to start empty). It writes the connection
+# settings to build/simulator/env.sh (0600: it holds the admin password): `source build/simulator/env.sh`.
+SIMULATOR_DIR := $(REPO)/build/simulator
+SIMULATOR_VB365_PORT ?= 4443
+SIMULATOR_VBGC_PORT ?= 13140
+
+simulator: $(VENV_DEMO)/.installed
+	@$(DEMO_PY) tools/simulator_service.py start $(SIMULATOR_DIR) \
+	  --vb365-port $(SIMULATOR_VB365_PORT) --vbgc-port $(SIMULATOR_VBGC_PORT)
+
+simulator-stop:
+	@if [ -x $(DEMO_PY) ]; then $(DEMO_PY) tools/simulator_service.py stop $(SIMULATOR_DIR); \
+	  else echo "simulator: not running"; fi
+
 # ---------------------------------------------------------------- checks
-test: setup build-tree lint sanity units simulator-tests integration molecule vb365-replace contract awx-job fleet docs release-check
+test: setup build-tree lint sanity units simulator-tests integration molecule vb365-replace contract awx-job fleet docs docs-test release-check
 	@echo "make test: every check passed"
 
 lint: ruff ansible-lint docs-lint changelog-lint
@@ -198,6 +233,12 @@ docs: build-tree
 	rm -rf build/docs && mkdir -p build && cp -a $(BUILD)/docsite/build/html build/docs
 	@echo "docs: open build/docs/index.html"
 
+# The guides' code blocks, run as printed against a fresh simulator (tests/docs/guide_runner.py: how);
+# first the runner's own tests and those of `make simulator`.
+docs-test: build-tree deps-collections
+	PATH=$(VENV)/bin:$$PATH $(PY) -m pytest -q -p no:cacheprovider tests/docs
+	PATH=$(VENV)/bin:$$PATH $(PY) tests/docs/guide_runner.py
+
 # The artifact users install: build it, install it elsewhere, run a module from it against the
 # simulator; and render the execution environment's build context (ee/) the way awx.rst says, then check it:
 # every COPY source inside it, ansible-core within requires_ansible, requirements install in the base image's Python.
@@ -228,5 +269,5 @@ bench: $(VENV)/.installed
 	@$(PY) tools/sync_build_tree.py $(REPO) $(BENCH_TREE) >/dev/null
 	$(PY) bench/run.py --collections-path $(BENCH_TREE) --out $(REPO)/build/bench --profile $(BENCH_PROFILE)
 
-clean:
+clean: simulator-stop
 	rm -rf $(BUILD) build dist

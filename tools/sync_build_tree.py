@@ -4,8 +4,8 @@
 ansible-test only works on a collection that lives at .../ansible_collections/NAMESPACE/NAME
 (a symlink is rejected), so `make` keeps a copy there. The copy holds the files git tracks plus
 new files git does not ignore, minus the development-only folders that are not part of the
-collection (simulator, bench, tools, CI). Stale files are removed; tests/output (ansible-test's
-scratch space) is kept between runs.
+collection (simulator, bench, tools, the guide runner in tests/docs, CI). Stale files are removed;
+tests/output (ansible-test's scratch space) is kept between runs.
 
 The copy gets a git repository of its own (no commits needed): inside the checkout, ansible-test
 would otherwise ask the outer repository for the file list, which ignores the build tree.
@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 
-NOT_IN_COLLECTION = ("simulator/", "bench/", "tools/", ".ci/", "Makefile", "requirements-dev", "ruff.toml")
+NOT_IN_COLLECTION = ("simulator/", "bench/", "tools/", ".ci/", "tests/docs/", "Makefile", "requirements-dev", "ruff.toml")
 KEEP = ("tests/output/", ".git/")
 
 
