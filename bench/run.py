@@ -76,6 +76,8 @@ def run_sections(sim, runner, settings, sections, report):
     def per_task(sim, runner, settings, report):
         workloads.per_task_runs(sim, runner, settings, report)
         report["imports"] = workloads.import_costs(runner.collections_path, runner.out)
+        runner.failures.extend(f"import cost: {target} could not be imported (renamed? see IMPORT_TARGETS in bench/workloads.py)"
+                               for target, measured in report["imports"].items() if target not in measured)
 
     meter = CpuMeter(sim.simulator.process.pid)
     steps = (("1-2", per_task), ("3", workloads.onboarding), ("4", workloads.listing),
