@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from lab import Lab, leaking_logs
 from veeam_simulator import harness
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "fleet"))
@@ -43,12 +44,12 @@ def write_inventory(out, fleet, count):
     return work / "inventory", lists
 
 
-def measure(runner, fleet, name, extra_args):
+def measure(runner, labs, name, extra_args):
     """One run: wall seconds, requests and writes per appliance, hosts that reported a change."""
-    for _simulator, ready in fleet:
-        fleet_lab.control(ready, "DELETE", "journal")
+    for sim in labs:
+        sim.clear_journal()
     result = runner.run(name, "veeam_community.backup.fleet", {}, extra_args)
-    journals = [fleet_lab.journal(ready) for _simulator, ready in fleet]
+    journals = [sim.journal() for sim in labs]
     recap = fleet_lab.recap(Path(result["log"]).read_text(encoding="utf-8", errors="replace"))
     return {"wall": result["wall"], "rc": result["rc"], "requests": [len(entries) for entries in journals],
             "writes": [sum(1 for entry in entries if entry["mutated"]) for entries in journals],
@@ -58,16 +59,17 @@ def measure(runner, fleet, name, extra_args):
 def fleet_runs(runner, settings, report):
     count = settings["fleet"]
     fleet = fleet_lab.start(len(fleet_lab.SITES))
+    labs = [Lab(ready, simulator) for simulator, ready in fleet]
     try:
         inventory, lists = write_inventory(runner.out, fleet, count)
         runs = []
         for forks in FORKS:
-            for _simulator, ready in fleet:
-                fleet_lab.control(ready, "POST", "reset")
+            for sim in labs:
+                sim.reset()
             for run_name in ("first", "rerun"):
                 args = ["-i", str(inventory), "--forks", str(forks), "-e", f"@{lists}"]
-                runs.append(dict(measure(runner, fleet, f"fleet_forks{forks}_{run_name}", args), forks=forks, run=run_name))
-        secrets = [entry for _simulator, ready in fleet for entry in harness.fetch_secrets(ready)]
+                runs.append(dict(measure(runner, labs, f"fleet_forks{forks}_{run_name}", args), forks=forks, run=run_name))
+        secrets = [entry for sim in labs for entry in sim.secrets()]
     finally:
         fleet_lab.stop(fleet)
     check(runner, runs, secrets)
@@ -80,10 +82,9 @@ def check(runner, runs, secrets):
             runner.failures.append(f"fleet forks {run['forks']} {run['run']}: the recap lists {run['hosts']} hosts, not 6")
         if run["run"] == "rerun" and (run["changed_hosts"] or any(run["writes"])):
             runner.failures.append(f"fleet forks {run['forks']}: the rerun changed {run['changed_hosts']} (writes {run['writes']})")
-    logs = sorted(runner.out.glob("logs/fleet_*.log"))
-    findings = harness.scan_for_secrets("".join(log.read_text(errors="replace") for log in logs), secrets)
-    if findings:
-        runner.failures.append(f"fleet: {len(findings)} secret(s) of the simulators show up in {', '.join(log.name for log in logs)}")
+    leaks = leaking_logs(runner.out.glob("logs/fleet_*.log"), secrets)
+    if leaks:
+        runner.failures.append(f"fleet: secrets of the simulators show up in {', '.join(log.name for log in leaks)}")
 
 
 def render(fleet_report):

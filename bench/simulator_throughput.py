@@ -7,52 +7,24 @@ Not a pass/fail test: it reports what it measured.
 """
 
 import argparse
-import json
-import subprocess
-import sys
 import threading
 import time
 
 import requests
-
-API_VERSION = "1.4-rev0"
-TIMEOUT = 30  # seconds per request: every wait is bounded
+from lab import API_VERSION, TIMEOUT, login, session_for, start
 
 
-def start_simulator():
-    command = [sys.executable, "-m", "veeam_simulator", "--host", "127.0.0.1", "--vb365-port", "0",
-               "--vbgc-port", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603 - fixed argv, no shell
-    line = []
-    reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(30)
-    if not line or not line[0]:
-        process.kill()
-        raise SystemExit(f"the simulator did not print its ready line within 30 s (exit code {process.wait(10)})")
-    return process, json.loads(line[0])
+def logins(session, ready):
+    """Fresh (VB365, VBGC) access tokens."""
+    return login(session, ready, "vb365"), login(session, ready, "vbgc")
 
 
-def session_for(ready):
-    session = requests.Session()
-    session.trust_env = False
-    session.verify = ready["ca_path"]
-    return session
-
-
-def login(session, ready):
-    credentials = {"grant_type": "password", "username": ready["username"], "password": ready["password"]}
-    vb365 = session.post(ready["vb365_url"] + "/v8/token", data=credentials, timeout=TIMEOUT).json()["access_token"]
-    vbgc = session.post(ready["vbgc_url"] + "/api/v1/token", data=credentials,
-                        headers={"x-api-version": API_VERSION}, timeout=TIMEOUT).json()["access_token"]
-    return vb365, vbgc
-
-
-def seed(session, ready, count=20):
+def seed(sim, count=20):
+    """count S3 accounts and count VBGC users, through the control API of sim (a lab.Lab)."""
     accounts = [{"accountType": "amazonS3Account", "userName": f"AKIABENCH{i:03d}", "password": "s"}
                 for i in range(count)]
     users = [{"name": f"bench{i:03d}", "password": "benchpass", "roles": ["Portal Operator"]} for i in range(count)]
-    session.post(ready["vb365_url"] + "/_simulator/seed", json={"vb365_accounts": accounts, "vbgc_users": users}, timeout=TIMEOUT)
+    sim.seed(users=users, accounts=accounts)
 
 
 def endpoints(ready, vb365_token, vbgc_token):
@@ -96,23 +68,19 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="client threads, one keep-alive session each")
     parser.add_argument("--seconds", type=float, default=30, help="time limit per endpoint (default 30)")
     args = parser.parse_args()
-    process, ready = start_simulator()
+    (sim,) = start()
+    ready = sim.ready
     try:
         session = session_for(ready)
-        seed(session, ready)
-        targets = endpoints(ready, *login(session, ready))
+        seed(sim)
+        targets = endpoints(ready, *logins(session, ready))
         print("| endpoint | threads | requests | failures | seconds | requests/s |\n|---|---|---|---|---|---|")
         for name, (url, headers) in targets.items():
             done, failed, seconds = measure(ready, url, headers, args.requests, args.threads,
                                             time.monotonic() + args.seconds)
             print(f"| {name} | {args.threads} | {done} | {failed} | {seconds:.2f} | {done / seconds:.0f} |")
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        sim.stop()
 
 
 if __name__ == "__main__":

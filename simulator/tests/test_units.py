@@ -61,3 +61,18 @@ def test_fault_defaults():
     assert (fault.method, fault.count, fault.phase, fault.delay, fault.drop) == ("*", 1, "before", 0.0, False)
     assert fault.matches("GET", "/V8/Accounts")
     assert not parse_fault({"path": "/v8/*", "method": "post", "delay": 1}, 2).matches("GET", "/v8/x")
+
+
+READY = {"vb365_url": "https://127.0.0.1:1", "vbgc_url": "https://127.0.0.1:2", "username": "admin", "password": "pw",
+         "ca_path": "ca.pem"}
+
+
+def test_connection_env_names_the_config_file_only_when_there_is_one():
+    from veeam_simulator.harness import connection_env
+
+    env = connection_env(READY)
+    assert "VEEAM_SIMULATOR_CONFIG" not in env
+    assert env["VEEAM_VBGC_SERVER"] == "https://127.0.0.1:2"
+    assert env["VEEAM_VB365_CA_PATH"] == env["VEEAM_VBGC_CA_PATH"] == "ca.pem"
+    assert connection_env(READY, "config.yml")["VEEAM_SIMULATOR_CONFIG"] == "config.yml"
+    assert "VEEAM_VB365_CA_PATH" not in connection_env(dict(READY, ca_path=None))

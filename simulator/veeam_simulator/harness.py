@@ -119,7 +119,8 @@ class Simulator:
                 self.process.wait()
 
 
-def connection_env(ready, config_path):
+def connection_env(ready, config_path=None):
+    """The VEEAM_* variables for a simulator's ready line; VEEAM_SIMULATOR_CONFIG only with a config file."""
     env = {
         "VEEAM_VB365_SERVER": ready["vb365_url"],
         "VEEAM_VBGC_SERVER": ready["vbgc_url"],
@@ -127,8 +128,9 @@ def connection_env(ready, config_path):
         "VEEAM_VB365_PASSWORD": ready["password"],
         "VEEAM_VBGC_USERNAME": ready["username"],
         "VEEAM_VBGC_PASSWORD": ready["password"],
-        "VEEAM_SIMULATOR_CONFIG": config_path,
     }
+    if config_path:
+        env["VEEAM_SIMULATOR_CONFIG"] = config_path
     if ready["ca_path"]:  # none with --no-tls
         env["VEEAM_VB365_CA_PATH"] = env["VEEAM_VBGC_CA_PATH"] = ready["ca_path"]
     return env
