@@ -183,3 +183,15 @@ def test_users_survive_a_restart_and_the_default_admin_follows_the_options(tmp_p
         assert [(user["id"], user["name"], user["isDefault"]) for user in users] == [
             (admin_id, "root", True), (user_id, "ops1", False)]
         assert vbaz.login("ops1", PASSWORD)
+
+
+def test_injected_faults_answer_in_the_problem_shape(vbaz, sim, admin_token):
+    fault = {"method": "POST", "path": "/api/v8.1/users", "status": 503, "retry_after": 7}
+    assert sim.control("POST", "/faults", json=fault).status_code == 201
+    body = {"name": "ops1", "description": "", "role": "ReadOnlyUser", "password": PASSWORD}
+    answer = sim.http.post(vbaz.url + USERS, json=body, headers={"Authorization": f"Bearer {admin_token}"})
+    assert (answer.status_code, answer.headers["Retry-After"]) == (503, "7")
+    assert answer.headers["Content-Type"].startswith("application/problem+json")
+    assert set(answer.json()) == {"type", "title", "status", "detail", "traceId"}
+    assert vbaz.call("POST", USERS, admin_token, json=body).status_code == 201
+    assert [entry["fault"] is not None for entry in sim.journal() if entry["method"] == "POST"][-2:] == [True, False]
