@@ -28,7 +28,7 @@ def build_parser():
     parser.add_argument("--vbazure-port", type=int,
                         help="VBAzure port; 0 = a free port (default 8443, the appliance itself answers on 443; "
                              "a free port when --vb365-port and --vbgc-port are both 0)")
-    parser.add_argument("--username", default="admin", help="the initial administrator of both APIs")
+    parser.add_argument("--username", default="admin", help="the initial administrator of every API")
     parser.add_argument("--password", help="its password (default: a random one, printed in the ready line)")
     parser.add_argument("--state", metavar="FILE", help="SQLite file to load at start and save after each change")
     parser.add_argument("--cert", metavar="FILE", help="PEM server certificate (chain) to serve")
