@@ -140,10 +140,11 @@ demo: $(VENV_DEMO)/.installed
 SIMULATOR_DIR := $(REPO)/build/simulator
 SIMULATOR_VB365_PORT ?= 4443
 SIMULATOR_VBGC_PORT ?= 13140
+SIMULATOR_VBAZURE_PORT ?= 8443
 
 simulator: $(VENV_DEMO)/.installed
 	@$(DEMO_PY) tools/simulator_service.py start $(SIMULATOR_DIR) \
-	  --vb365-port $(SIMULATOR_VB365_PORT) --vbgc-port $(SIMULATOR_VBGC_PORT)
+	  --vb365-port $(SIMULATOR_VB365_PORT) --vbgc-port $(SIMULATOR_VBGC_PORT) --vbazure-port $(SIMULATOR_VBAZURE_PORT)
 
 simulator-stop:
 	@if [ -x $(DEMO_PY) ]; then $(DEMO_PY) tools/simulator_service.py stop $(SIMULATOR_DIR); \

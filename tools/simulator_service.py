@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Keep a simulator running in the background for your own playbooks (`make simulator`, `make simulator-stop`).
 
-    simulator_service.py start DIR [--vb365-port N] [--vbgc-port N]
+    simulator_service.py start DIR [--vb365-port N] [--vbgc-port N] [--vbazure-port N]
     simulator_service.py stop DIR
 
 start runs veeam-simulator detached, on the given ports of 127.0.0.1, and keeps in DIR (mode 0700):
@@ -68,7 +68,7 @@ def make_certificates(files):
 
 def spawn(files, args):
     command = [sys.executable, "-m", "veeam_simulator", "--host", "127.0.0.1", "--vb365-port", str(args.vb365_port),
-               "--vbgc-port", str(args.vbgc_port), "--state", files["state.sqlite"], "--cert", files["server.pem"],
+               "--vbgc-port", str(args.vbgc_port), "--vbazure-port", str(args.vbazure_port), "--state", files["state.sqlite"], "--cert", files["server.pem"],
                "--key", files["server.key"]]
     flags = os.O_WRONLY | os.O_CREAT
     ready = os.open(files["ready.json"], flags | os.O_TRUNC, 0o600)  # the ready line holds the password
@@ -95,7 +95,8 @@ def wait_ready(process, files):
     with open(files["simulator.log"], encoding="utf-8", errors="replace") as handle:
         tail = handle.readlines()[-5:]
     raise SystemExit("simulator: it did not start; the end of its log:\n" + "".join(tail) +
-                     "A port in use? Choose others: make simulator SIMULATOR_VB365_PORT=N SIMULATOR_VBGC_PORT=M")
+                     "A port in use? Choose others: make simulator SIMULATOR_VB365_PORT=N SIMULATOR_VBGC_PORT=M "
+                     "SIMULATOR_VBAZURE_PORT=P")
 
 
 def write_settings(files, ready):
@@ -123,10 +124,10 @@ def start(args):
         with open(files["simulator.yml"], encoding="utf-8") as handle:
             config = {key: json.loads(value) for key, _, value in (line.partition(": ") for line in handle)}
         env = {"VEEAM_VB365_SERVER": config["vb365_server"], "VEEAM_VBGC_SERVER": config["vbgc_server"],
-               "VEEAM_VB365_USERNAME": config["sim_username"]}
+               "VEEAM_VBAZURE_SERVER": config.get("vbazure_server", "-"), "VEEAM_VB365_USERNAME": config["sim_username"]}
         print(f"simulator: already running (pid {pid})")
     print(f"  VB365 REST API {env['VEEAM_VB365_SERVER']}, VBGC REST API {env['VEEAM_VBGC_SERVER']}, "
-          f"administrator {env['VEEAM_VB365_USERNAME']}")
+          f"VBAzure REST API {env['VEEAM_VBAZURE_SERVER']}, administrator {env['VEEAM_VB365_USERNAME']}")
     print(f"  connection settings for your shell (CA, user, password): source {files['env.sh']}")
     print(f"  state kept in {directory} across restarts; stop it with: make simulator-stop")
     return 0
@@ -156,6 +157,7 @@ def main(argv=None):
     parser.add_argument("dir", help="where the simulator keeps its state, certificates and settings")
     parser.add_argument("--vb365-port", type=int, default=4443)
     parser.add_argument("--vbgc-port", type=int, default=13140)
+    parser.add_argument("--vbazure-port", type=int, default=8443)
     args = parser.parse_args(argv)
     return start(args) if args.action == "start" else stop(args)
 

@@ -15,7 +15,8 @@ PORTAL_OPERATOR = "Portal Operator"
 RESTORE_OPERATOR = "Restore Operator"
 def start_simulator(*args):
     """Start `python -m veeam_simulator` on free ports; return (process, ready line as a dict)."""
-    command = [sys.executable, "-m", "veeam_simulator", "--vb365-port", "0", "--vbgc-port", "0", *args]
+    command = [sys.executable, "-m", "veeam_simulator", "--vb365-port", "0", "--vbgc-port", "0", "--vbazure-port", "0",
+               *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = process.stdout.readline()
     if not line:

@@ -20,10 +20,10 @@ def run_cli(*args, env=None):
 
 
 def test_ready_line_and_generated_password(sim):
-    assert set(sim.ready) == {"vb365_url", "vbgc_url", "ca_path", "username", "password"}
+    assert set(sim.ready) == {"vb365_url", "vbgc_url", "vbazure_url", "ca_path", "username", "password"}
     assert sim.ready["vb365_url"].startswith("https://127.0.0.1:")
     assert sim.ready["vbgc_url"].startswith("https://127.0.0.1:")
-    assert sim.ready["vb365_url"] != sim.ready["vbgc_url"]
+    assert len({sim.ready["vb365_url"], sim.ready["vbgc_url"], sim.ready["vbazure_url"]}) == 3
     assert os.path.isfile(sim.ready["ca_path"])
     assert sim.username == "admin"
     assert len(sim.password) >= 16
@@ -182,14 +182,15 @@ def test_harness_env_and_config(tmp_path):
     env = json.loads(result.stdout)
     assert set(env) == {"VEEAM_VB365_SERVER", "VEEAM_VBGC_SERVER", "VEEAM_VB365_CA_PATH", "VEEAM_VBGC_CA_PATH",
                         "VEEAM_VB365_USERNAME", "VEEAM_VB365_PASSWORD", "VEEAM_VBGC_USERNAME", "VEEAM_VBGC_PASSWORD",
-                        "VEEAM_SIMULATOR_CONFIG"}
+                        "VEEAM_VBAZURE_SERVER", "VEEAM_VBAZURE_CA_PATH", "VEEAM_VBAZURE_USERNAME",
+                        "VEEAM_VBAZURE_PASSWORD", "VEEAM_SIMULATOR_CONFIG"}
     assert env["VEEAM_VBGC_PASSWORD"] == "p&ss w+rd"
     assert env["VEEAM_SIMULATOR_CONFIG"] == str(config)
     assert stat.S_IMODE(os.stat(config).st_mode) == 0o600
     lines = dict(line.split(": ", 1) for line in config.read_text().splitlines())
     assert {key: json.loads(value) for key, value in lines.items()} == {
         "vb365_server": env["VEEAM_VB365_SERVER"], "vbgc_server": env["VEEAM_VBGC_SERVER"],
-        "ca_path": env["VEEAM_VB365_CA_PATH"], "sim_username": "admin", "sim_password": "p&ss w+rd",
+        "vbazure_server": env["VEEAM_VBAZURE_SERVER"], "ca_path": env["VEEAM_VB365_CA_PATH"], "sim_username": "admin", "sim_password": "p&ss w+rd",
         "sim_control_url": env["VEEAM_VB365_SERVER"] + "/_simulator"}
     sourced = subprocess.run(["bash", "-c", f". {env_file} && printf %s \"$VEEAM_VB365_PASSWORD\""],
                              capture_output=True, text=True, check=False)

@@ -6,6 +6,8 @@ from .control import PREFIX, ControlApi
 from .faults import AFTER, BEFORE
 from .messages import ApiError, Response
 from .vb365 import Vb365Api
+from .vbazure import VbazureApi
+from .vbazure_control import add_routes as add_vbazure_control_routes
 from .vbgc import VbgcApi
 
 
@@ -17,7 +19,8 @@ class Application:
     def __init__(self, state):
         self.state = state
         self.control = ControlApi(state)
-        self.apis = {"vb365": Vb365Api(state), "vbgc": VbgcApi(state)}
+        self.apis = {"vb365": Vb365Api(state), "vbgc": VbgcApi(state), "vbazure": VbazureApi(state)}
+        add_vbazure_control_routes(self.control)
 
     def handle(self, api_name, request):
         response = self._dispatch(api_name, request)

@@ -1,4 +1,4 @@
-"""veeam-simulator: serve VB365 and VBGC on two ports from one state, print one JSON ready line on stdout."""
+"""veeam-simulator: serve VB365, VBGC and VBAzure on three ports from one state, print one JSON ready line on stdout."""
 
 import argparse
 import ipaddress
@@ -18,12 +18,17 @@ from .state import State
 from .tls import server_context
 from .vbgc import NAME_RULE
 
+VBAZURE_PORT = 8443
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="veeam-simulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--vb365-port", type=int, default=4443, help="VB365 port; 0 = a free port (default 4443)")
     parser.add_argument("--vbgc-port", type=int, default=13140, help="VBGC port; 0 = a free port (default 13140)")
-    parser.add_argument("--username", default="admin", help="the initial administrator of both APIs")
+    parser.add_argument("--vbazure-port", type=int,
+                        help="VBAzure port; 0 = a free port (default 8443, the appliance itself answers on 443; "
+                             "a free port when --vb365-port and --vbgc-port are both 0)")
+    parser.add_argument("--username", default="admin", help="the initial administrator of every API")
     parser.add_argument("--password", help="its password (default: a random one, printed in the ready line)")
     parser.add_argument("--state", metavar="FILE", help="SQLite file to load at start and save after each change")
     parser.add_argument("--cert", metavar="FILE", help="PEM server certificate (chain) to serve")
@@ -32,6 +37,7 @@ def build_parser():
     parser.add_argument("--verbose", action="store_true", help="log every request on stderr")
     parser.add_argument("--vb365-token-lifetime", type=int, metavar="SECONDS", help="default 3600")
     parser.add_argument("--vbgc-token-lifetime", type=int, metavar="SECONDS", help="default 900")
+    parser.add_argument("--vbazure-token-lifetime", type=int, metavar="SECONDS", help="default 3600")
     parser.add_argument("--lowercase-rule", metavar="RULE",
                         help="account types whose userName must be lowercase: all, none or a comma-separated list "
                              "(default azureBlobAccount)")
@@ -45,6 +51,8 @@ def build_parser():
 def parse_args(argv):
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.vbazure_port is None:  # callers written for two APIs that ask for free ports get one here too
+        args.vbazure_port = 0 if args.vb365_port == args.vbgc_port == 0 else VBAZURE_PORT
     if bool(args.cert) != bool(args.key):
         parser.error("--cert and --key go together")
     if args.no_tls and args.cert:
@@ -60,6 +68,7 @@ def parse_args(argv):
 
 def _setting_options(args):
     options = {"vb365_token_lifetime": args.vb365_token_lifetime, "vbgc_token_lifetime": args.vbgc_token_lifetime,
+               "vbazure_token_lifetime": args.vbazure_token_lifetime,
                "password_min_length": args.password_min_length, "vb365_put": args.vb365_put,
                "lowercase_rule": None if args.lowercase_rule is None else parse_lowercase_rule(args.lowercase_rule)}
     return {key: value for key, value in options.items() if value is not None}
@@ -103,7 +112,8 @@ def serve(args, state):
 def run_servers(args, state, context, ca_path):
     app = Application(state)
     servers = {name: ApiServer((args.host, port), app, name, context, args.verbose)
-               for name, port in (("vb365", args.vb365_port), ("vbgc", args.vbgc_port))}
+               for name, port in (("vb365", args.vb365_port), ("vbgc", args.vbgc_port),
+                                  ("vbazure", args.vbazure_port))}
     scheme = "http" if args.no_tls else "https"
     urls = {name: url_of(server, scheme) for name, server in servers.items()}
     app.apis["vb365"].base_url = urls["vb365"]
@@ -112,7 +122,7 @@ def run_servers(args, state, context, ca_path):
         signal.signal(signum, lambda *_: stop.set())
     for server in servers.values():
         threading.Thread(target=server.serve_forever, args=(0.1,), name=server.api_name, daemon=True).start()
-    ready = {"vb365_url": urls["vb365"], "vbgc_url": urls["vbgc"], "ca_path": ca_path,
+    ready = {"vb365_url": urls["vb365"], "vbgc_url": urls["vbgc"], "vbazure_url": urls["vbazure"], "ca_path": ca_path,
              "username": state.admin_username, "password": state.admin_password}
     sys.stdout.write(json.dumps(ready) + "\n")
     sys.stdout.flush()

@@ -136,8 +136,8 @@ class ControlApi(ApiBase):
 
     def expire_tokens(self, request):
         api = request.json_object().get("api", "all") if request.body else "all"
-        if api not in ("vb365", "vbgc", "all"):
-            raise ApiError(400, "api must be vb365, vbgc or all.")
+        if api not in ("vb365", "vbgc", "vbazure", "all"):
+            raise ApiError(400, "api must be vb365, vbgc, vbazure or all.")
         self.state.tokens.expire_access(api)
         return empty_response(204)
 

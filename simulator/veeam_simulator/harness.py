@@ -64,7 +64,8 @@ class Simulator:
     it dies first), then passed through."""
 
     def __init__(self, args):
-        command = [sys.executable, "-m", "veeam_simulator", "--vb365-port", "0", "--vbgc-port", "0", *args]
+        command = [sys.executable, "-m", "veeam_simulator", "--vb365-port", "0", "--vbgc-port", "0", "--vbazure-port", "0",
+                   *args]
         pipe = subprocess.PIPE
         self.process = subprocess.Popen(command, stdout=pipe, stderr=pipe, text=True)  # noqa: S603 - our own module
         self.early_stderr = []
@@ -128,11 +129,14 @@ def connection_env(ready, config_path=None):
         "VEEAM_VB365_PASSWORD": ready["password"],
         "VEEAM_VBGC_USERNAME": ready["username"],
         "VEEAM_VBGC_PASSWORD": ready["password"],
+        "VEEAM_VBAZURE_SERVER": ready["vbazure_url"],
+        "VEEAM_VBAZURE_USERNAME": ready["username"],
+        "VEEAM_VBAZURE_PASSWORD": ready["password"],
     }
     if config_path:
         env["VEEAM_SIMULATOR_CONFIG"] = config_path
     if ready["ca_path"]:  # none with --no-tls
-        env["VEEAM_VB365_CA_PATH"] = env["VEEAM_VBGC_CA_PATH"] = ready["ca_path"]
+        env["VEEAM_VB365_CA_PATH"] = env["VEEAM_VBGC_CA_PATH"] = env["VEEAM_VBAZURE_CA_PATH"] = ready["ca_path"]
     return env
 
 
@@ -143,6 +147,7 @@ def config_lines(ready, environ=None):
     values = {
         "vb365_server": ready["vb365_url"],
         "vbgc_server": ready["vbgc_url"],
+        "vbazure_server": ready["vbazure_url"],
         "ca_path": ready["ca_path"],
         "sim_username": ready["username"],
         "sim_password": ready["password"],

@@ -100,6 +100,10 @@ class Settings:
     password_min_length: int = 8
     accepted_api_versions: list[str] = field(default_factory=lambda: list(API_VERSIONS))
     vb365_put: str = "merge"
+    vbazure_token_lifetime: int = 3600
+    vbazure_refresh_lifetime: int = 14 * 24 * 3600
+    vbazure_short_refresh_lifetime: int = 3600
+    vbazure_password_min_length: int = 8
 
     def to_dict(self):
         return {item.name: getattr(self, item.name) for item in fields(self)}

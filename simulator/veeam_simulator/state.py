@@ -8,6 +8,7 @@ from .journal import Journal
 from .model import PORTAL_ADMINISTRATOR, Account, User
 from .secret_registry import SecretRegistry
 from .tokens import TokenStore
+from .vbazure_model import AzureUser, with_default_admin
 
 SNAPSHOT_FORMAT = 1
 
@@ -39,6 +40,7 @@ class State:
         self.accounts = {}
         self.users = {}
         self._install_admin(None)
+        self.azure_users = with_default_admin({}, self.admin_username, self.admin_password)
         self.tokens.clear()
         self.journal.clear()
         self.faults.clear()
@@ -57,6 +59,7 @@ class State:
             "admin_password": self.admin_password,
             "accounts": [asdict(account) for account in self.accounts.values()],
             "users": [asdict(user) for user in self.users.values()],
+            "azure_users": [asdict(user) for user in self.azure_users.values()],
         }
 
     def restore(self, snapshot):
@@ -69,6 +72,8 @@ class State:
         self.users = {item["name"]: User.from_dict(item) for item in snapshot["users"]}
         previous = next((user for user in self.users.values() if user.default_admin), None)
         self._install_admin(previous)
+        azure_users = {item["id"]: AzureUser.from_dict(item) for item in snapshot.get("azure_users", [])}
+        self.azure_users = with_default_admin(azure_users, self.admin_username, self.admin_password)
 
     def default_admin(self):
         return next(user for user in self.users.values() if user.default_admin)

@@ -49,8 +49,9 @@ def simulator_dir(tmp_path):
 
 
 def test_start_writes_settings_that_work_and_survive_a_restart(simulator_dir):
-    ports = [str(free_port()), str(free_port())]
-    started = service("start", simulator_dir, "--vb365-port", ports[0], "--vbgc-port", ports[1])
+    ports = [str(free_port()), str(free_port()), str(free_port())]
+    started = service("start", simulator_dir, "--vb365-port", ports[0], "--vbgc-port", ports[1],
+                      "--vbazure-port", ports[2])
     assert started.returncode == 0, started.stderr
     env_file = os.path.join(simulator_dir, "env.sh")
     assert f"source {env_file}" in started.stdout
@@ -59,12 +60,15 @@ def test_start_writes_settings_that_work_and_survive_a_restart(simulator_dir):
     env = sourced(env_file)
     assert env["VEEAM_VB365_SERVER"] == f"https://127.0.0.1:{ports[0]}"
     assert env["VEEAM_VBGC_SERVER"] == f"https://127.0.0.1:{ports[1]}"
+    assert env["VEEAM_VBAZURE_SERVER"] == f"https://127.0.0.1:{ports[2]}"
+    assert env["VEEAM_VBAZURE_CA_PATH"] == env["VEEAM_VB365_CA_PATH"]
     assert env["VEEAM_VBGC_CA_PATH"] == env["VEEAM_VB365_CA_PATH"]
     assert env["VEEAM_VBGC_PASSWORD"] == env["VEEAM_VB365_PASSWORD"]
     assert vb365_login(env) == 200
     assert env["VEEAM_VB365_PASSWORD"] not in started.stdout + started.stderr
 
-    again = service("start", simulator_dir, "--vb365-port", ports[0], "--vbgc-port", ports[1])
+    again = service("start", simulator_dir, "--vb365-port", ports[0], "--vbgc-port", ports[1],
+                    "--vbazure-port", ports[2])
     assert "already running" in again.stdout
 
     stopped = service("stop", simulator_dir)
@@ -73,7 +77,8 @@ def test_start_writes_settings_that_work_and_survive_a_restart(simulator_dir):
         vb365_login(env)
     assert "not running" in service("stop", simulator_dir).stdout
 
-    restarted = service("start", simulator_dir, "--vb365-port", ports[0], "--vbgc-port", ports[1])
+    restarted = service("start", simulator_dir, "--vb365-port", ports[0], "--vbgc-port", ports[1],
+                        "--vbazure-port", ports[2])
     assert restarted.returncode == 0, restarted.stderr
     assert sourced(env_file) == env  # same URLs, CA and password: a shell that sourced it before still works
     assert vb365_login(env) == 200
@@ -84,7 +89,7 @@ def test_a_port_in_use_is_reported(simulator_dir):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         result = service("start", simulator_dir, "--vb365-port", str(taken.getsockname()[1]),
-                         "--vbgc-port", str(free_port()))
+                         "--vbgc-port", str(free_port()), "--vbazure-port", str(free_port()))
     assert result.returncode != 0
     assert "A port in use?" in result.stderr
     assert not os.path.exists(os.path.join(simulator_dir, "simulator.pid"))

@@ -1,10 +1,12 @@
-"""Trim the vendor's VB365 v8 OpenAPI document to the token and Accounts paths and the schemas they reference.
+"""Trim a vendor OpenAPI document to some paths and the schemas they reference (by default VB365 v8's token and
+Accounts paths).
 
 Run by hand by a maintainer (no test runs it):
 
     python tests/data/vb365-openapi/trim.py ../shared/openapi/vb365-rest-v8.json \
         tests/data/vb365-openapi/vb365-rest-v8-accounts.json
 
+Paths given after the two files replace the default ones (tests/data/vbaz-openapi/README.md uses that).
 It prints the sha256 of the source document, to be recorded in README.md.
 """
 
@@ -43,8 +45,8 @@ def referenced_schemas(document, roots):
     return sorted(found)
 
 
-def trim(document):
-    paths = {path: document["paths"][path] for path in KEPT_PATHS}
+def trim(document, kept_paths=KEPT_PATHS):
+    paths = {path: document["paths"][path] for path in kept_paths}
     names = referenced_schemas(document, paths)
     tags = sorted({tag for operations in paths.values() for operation in operations.values()
                    for tag in operation.get("tags", [])})
@@ -62,10 +64,10 @@ def trim(document):
     }
 
 
-def main(source, target):
+def main(source, target, *kept_paths):
     with open(source, "rb") as handle:
         raw = handle.read()
-    trimmed = trim(json.loads(raw))
+    trimmed = trim(json.loads(raw), kept_paths or KEPT_PATHS)
     with open(target, "w", encoding="utf-8") as handle:
         json.dump(trimmed, handle, indent=2)  # ASCII only: sanity tests reject smart quotes
         handle.write("\n")
@@ -74,4 +76,4 @@ def main(source, target):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:])
