@@ -6,6 +6,8 @@ from .control import PREFIX, ControlApi
 from .faults import AFTER, BEFORE
 from .messages import ApiError, Response
 from .vb365 import Vb365Api
+from .vb365_repositories import RepositoryRoutes
+from .vb365_storage import ObjectStorageRoutes
 from .vbgc import VbgcApi
 
 
@@ -18,6 +20,7 @@ class Application:
         self.state = state
         self.control = ControlApi(state)
         self.apis = {"vb365": Vb365Api(state), "vbgc": VbgcApi(state)}
+        RepositoryRoutes(self.apis["vb365"], ObjectStorageRoutes(self.apis["vb365"]))
 
     def handle(self, api_name, request):
         response = self._dispatch(api_name, request)

@@ -8,6 +8,7 @@ from .journal import Journal
 from .model import PORTAL_ADMINISTRATOR, Account, User
 from .secret_registry import SecretRegistry
 from .tokens import TokenStore
+from .vb365_storage_model import ObjectStorage
 
 SNAPSHOT_FORMAT = 1
 
@@ -38,6 +39,7 @@ class State:
         self.settings = replace(self.initial_settings)
         self.accounts = {}
         self.users = {}
+        self.object_storage = ObjectStorage()
         self._install_admin(None)
         self.tokens.clear()
         self.journal.clear()
@@ -57,6 +59,7 @@ class State:
             "admin_password": self.admin_password,
             "accounts": [asdict(account) for account in self.accounts.values()],
             "users": [asdict(user) for user in self.users.values()],
+            "object_storage": self.object_storage.to_dict(),
         }
 
     def restore(self, snapshot):
@@ -67,6 +70,7 @@ class State:
         self.secrets_seen.add("password", snapshot.get("admin_password"))
         self.accounts = {item["id"]: Account(**item) for item in snapshot["accounts"]}
         self.users = {item["name"]: User.from_dict(item) for item in snapshot["users"]}
+        self.object_storage = ObjectStorage.from_dict(snapshot.get("object_storage", {}))
         previous = next((user for user in self.users.values() if user.default_admin), None)
         self._install_admin(previous)
 
