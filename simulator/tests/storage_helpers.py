@@ -3,6 +3,7 @@ control API (they live outside VB365)."""
 
 ACCOUNT_TYPE = {"s3": "amazonS3Account", "s3compatible": "amazonS3CompatibleAccount", "azure": "azureBlobAccount"}
 WASABI = "https://s3.eu-central-1.wasabisys.com"
+KEY_PASSWORD = "Encrypt!0n-pass"  # noqa: S105 - a test value the secret scan must find
 
 
 def add_account(sim, token, kind="s3", user_name=None):
@@ -30,8 +31,9 @@ def add_proxy(sim, host="proxy1.example.test", **spec):
     return control_post(sim, "/vb365/proxies", hostName=host, **spec)["id"]
 
 
-def add_key(sim, token, password="Encrypt!0n-pass", description="main key"):
-    response = sim.vb365("POST", "/v8/EncryptionKeys", token, json={"password": password, "description": description})
+def add_key(sim, token, description="main key", password=KEY_PASSWORD):
+    body = {"password": password, "description": description}
+    response = sim.vb365("POST", "/v8/EncryptionKeys", token, json=body)
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
