@@ -256,7 +256,8 @@ class RepositoryRoutes:
         if settings.get("enableImmutability", current["enableImmutability"]) != current["enableImmutability"]:
             raise ApiError(400, "The field objectStorage.enableImmutability cannot be changed after creation.")
         updated = {**current, **settings}
-        if body.get("accountId") is not None or body.get(BUCKET_FIELD[current["kind"]]) is not None:
+        if any(body.get(name) is not None for name in ("accountId", BUCKET_FIELD[current["kind"]],
+                                                        FOLDER_FIELD[current["kind"]])):
             placement = self._placement(current["kind"], {
                 "accountId": current["accountId"], BUCKET_FIELD[current["kind"]]: self._bucket_fields(current),
                 FOLDER_FIELD[current["kind"]]: current["folder"], **_given(body)})
