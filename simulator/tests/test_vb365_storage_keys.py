@@ -81,3 +81,10 @@ def test_a_key_in_use_cannot_be_deleted(sim, vb365_token):
     assert "repo1" in refused.json()["message"]
     assert sim.vb365("DELETE", f"/v8/BackupRepositories/{repo['id']}", vb365_token).status_code == 204
     assert sim.vb365("DELETE", f"/v8/EncryptionKeys/{key}", vb365_token).status_code == 204
+
+
+def test_a_refused_new_password_is_still_a_known_secret(sim, vb365_token):
+    response = sim.vb365("POST", "/v8/EncryptionKeys", vb365_token, json={"password": "p1", "newPassword": "never-shown"})
+    assert response.status_code == 400
+    secrets = {entry["value"]: entry["kind"] for entry in sim.control("GET", "/secrets").json()["secrets"]}
+    assert secrets["never-shown"] == "newPassword"

@@ -13,7 +13,7 @@ from .auth import bearer_token
 
 # Field names (compared lowercased) whose values are secrets, wherever they appear in a body.
 SECRET_FIELDS = frozenset((
-    "password", "oldpassword", "access_token", "refresh_token", "mfa_token", "secretkey", "scratchcodes",
+    "password", "oldpassword", "newpassword", "access_token", "refresh_token", "mfa_token", "secretkey", "scratchcodes",
     "token", "mfa_secret", "secret", "scratch_codes",
 ))
 
