@@ -149,6 +149,16 @@ def test_update_merges_and_keeps_what_is_left_out(sim, vb365_token):
     assert sim.journal()[len(journal)]["mutated"] is False
 
 
+def test_update_needs_retention_type_and_an_object_storage_object(sim, vb365_token):
+    account, proxy = s3_world(sim, vb365_token)
+    repo = create(sim, vb365_token, repository_body(account, proxy)).json()
+    for body in ({"name": "x"}, {"retentionType": "SnapshotBased", "objectStorage": "x"}, [1]):
+        response = sim.vb365("PUT", f"{REPOS}/{repo['id']}", vb365_token, json=body)
+        assert response.status_code == 400
+        assert response.json()["errorCode"] == "ParameterValidationFailure"
+    assert sim.vb365("GET", f"{REPOS}/{repo['id']}", vb365_token).json() == repo
+
+
 @pytest.mark.parametrize("change", [
     {"retentionType": "ItemLevel"},
     {"objectStorageEncryptionEnabled": True},

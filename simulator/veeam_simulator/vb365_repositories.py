@@ -121,9 +121,7 @@ class RepositoryRoutes:
 
     def create_repository(self, request):
         require_session(self.state, API, request)
-        body = self.api.json_body(request)
-        if body.get("retentionType") is None:
-            raise ApiError(400, f"The field retentionType is required; one of {', '.join(ENUMS['retentionType'])}.")
+        body = self._body(request)
         if not isinstance(body.get("objectStorage"), dict):
             raise ApiError(400, "The field objectStorage is required: the simulator serves object storage "
                                 "repositories only.")
@@ -144,7 +142,7 @@ class RepositoryRoutes:
     def update_repository(self, request, repository_id):
         require_session(self.state, API, request)
         current = self._find(repository_id)
-        body = self.api.json_body(request)
+        body = self._body(request)
         fields = _top_fields(body)
         for name in ("retentionType", "objectStorageEncryptionEnabled"):
             if name in fields and fields[name] != current[name]:
@@ -156,6 +154,8 @@ class RepositoryRoutes:
         updated = {**copy.deepcopy(current), **fields}
         storage = body.get("objectStorage")
         if storage is not None:
+            if not isinstance(storage, dict):
+                raise ApiError(400, "The field objectStorage must be an object.")
             updated["objectStorage"] = self._changed_storage(current["objectStorage"], storage)
         self._check(updated)
         if updated != current:
@@ -169,6 +169,13 @@ class RepositoryRoutes:
         del self.repositories[self._find(repository_id)["id"]]
         self.state.changed()
         return empty_response(204)
+
+    def _body(self, request):
+        """The JSON body; retentionType is the one field the schema requires, on PUT as on POST."""
+        body = self.api.json_body(request)
+        if body.get("retentionType") is None:
+            raise ApiError(400, f"The field retentionType is required; one of {', '.join(ENUMS['retentionType'])}.")
+        return body
 
     def _find(self, repository_id):
         repo = self.repositories.get(parse_uuid(repository_id, "repositoryId"))
