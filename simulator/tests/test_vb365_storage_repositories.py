@@ -86,6 +86,7 @@ def test_create_azure_repository(sim, vb365_token):
     ({"encryptionKeyId": "5f0c3b4e-8a51-4f36-9d6a-0c2f7c1e9b11"}, 400),
     ({"objectStorageEncryptionEnabled": True, "encryptionKeyId": "5f0c3b4e-8a51-4f36-9d6a-0c2f7c1e9b11"}, 404),
     ({"objectStorage": "STORAGE:type=AmazonS3Glacier"}, 400),
+    ({"objectStorage": {"type": []}}, 400),
     ({"objectStorage": "STORAGE:type=AzureBlob"}, 400),
     ({"objectStorage": "STORAGE:accountId=None"}, 400),
     ({"objectStorage": "STORAGE:s3Folder=missing"}, 404),

@@ -245,7 +245,7 @@ class RepositoryRoutes:
 
     def _new_storage(self, body):
         kind_type = body.get("type")
-        if kind_type not in KIND_BY_REPOSITORY_TYPE:
+        if not isinstance(kind_type, str) or kind_type not in KIND_BY_REPOSITORY_TYPE:
             raise ApiError(400, f"The field objectStorage.type must be one of {', '.join(KIND_BY_REPOSITORY_TYPE)} "
                                 "(archive tiers are not served by the simulator).")
         kind = KIND_BY_REPOSITORY_TYPE[kind_type]
