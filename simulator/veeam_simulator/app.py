@@ -4,10 +4,10 @@ import time
 
 from .control import PREFIX, ControlApi
 from .faults import AFTER, BEFORE
-from .messages import ApiError, Response
-from .vb365 import Vb365Api
 from .vb365_repositories import RepositoryRoutes
 from .vb365_storage import ObjectStorageRoutes
+from .messages import ApiError, Response
+from .vb365 import Vb365Api
 from .vbgc import VbgcApi
 
 

@@ -13,8 +13,8 @@ from .auth import bearer_token
 
 # Field names (compared lowercased) whose values are secrets, wherever they appear in a body.
 SECRET_FIELDS = frozenset((
-    "password", "oldpassword", "newpassword", "access_token", "refresh_token", "mfa_token", "secretkey", "scratchcodes",
-    "token", "mfa_secret", "secret", "scratch_codes",
+    "password", "oldpassword", "access_token", "refresh_token", "mfa_token", "secretkey", "scratchcodes",
+    "token", "mfa_secret", "secret", "scratch_codes", "newpassword", "adminspassword", "currentpassword",
 ))
 
 

@@ -4,11 +4,11 @@ import threading
 from dataclasses import asdict, replace
 
 from .faults import FaultList
+from .vb365_storage_model import ObjectStorage
 from .journal import Journal
 from .model import PORTAL_ADMINISTRATOR, Account, User
 from .secret_registry import SecretRegistry
 from .tokens import TokenStore
-from .vb365_storage_model import ObjectStorage
 
 SNAPSHOT_FORMAT = 1
 
@@ -57,9 +57,9 @@ class State:
         return {
             "format": SNAPSHOT_FORMAT,
             "admin_password": self.admin_password,
+            "object_storage": self.object_storage.to_dict(),
             "accounts": [asdict(account) for account in self.accounts.values()],
             "users": [asdict(user) for user in self.users.values()],
-            "object_storage": self.object_storage.to_dict(),
         }
 
     def restore(self, snapshot):

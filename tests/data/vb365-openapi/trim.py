@@ -1,4 +1,4 @@
-"""Trim the vendor's VB365 v8 OpenAPI document to the paths the simulator serves and the schemas they reference.
+"""Trim the vendor's VB365 v8 OpenAPI document to the token and Accounts paths and the schemas they reference.
 
 Run by hand by a maintainer (no test runs it):
 
