@@ -15,6 +15,28 @@ VB365_TEMPLATES = (
     (re.compile(r"/v8/accounts/?", re.IGNORECASE), "/v8/Accounts"),
     (re.compile(r"/v8/accounts/[^/]+/?", re.IGNORECASE), "/v8/Accounts/{accountId}"),
     (re.compile(r"/v8/serviceinstance/?", re.IGNORECASE), "/v8/ServiceInstance"),
+    *((re.compile(regex, re.IGNORECASE), template) for regex, template in (
+        (r"/v8/s3resources/buckets/?", "/v8/S3Resources/buckets"),
+        (r"/v8/s3resources/buckets/[^/]+/?", "/v8/S3Resources/buckets/{Name}"),
+        (r"/v8/s3resources/buckets/[^/]+/folders/?", "/v8/S3Resources/buckets/{bucketName}/folders"),
+        (r"/v8/s3resources/buckets/[^/]+/folders/[^/]+/?", "/v8/S3Resources/buckets/{bucketName}/folders/{Name}"),
+        (r"/v8/s3compatibleresources/buckets/?", "/v8/S3CompatibleResources/buckets"),
+        (r"/v8/s3compatibleresources/buckets/[^/]+/?", "/v8/S3CompatibleResources/buckets/{Name}"),
+        (r"/v8/s3compatibleresources/buckets/[^/]+/folders/?", "/v8/S3CompatibleResources/buckets/{bucketName}/folders"),
+        (r"/v8/s3compatibleresources/buckets/[^/]+/folders/[^/]+/?",
+         "/v8/S3CompatibleResources/buckets/{bucketName}/folders/{Name}"),
+        (r"/v8/azureresources/containers/?", "/v8/AzureResources/containers"),
+        (r"/v8/azureresources/containers/[^/]+/?", "/v8/AzureResources/containers/{Name}"),
+        (r"/v8/azureresources/containers/[^/]+/folders/?", "/v8/AzureResources/containers/{containerName}/folders"),
+        (r"/v8/azureresources/containers/[^/]+/folders/[^/]+/?",
+         "/v8/AzureResources/containers/{containerName}/folders/{Name}"),
+        (r"/v8/encryptionkeys/?", "/v8/EncryptionKeys"),
+        (r"/v8/encryptionkeys/[^/]+/?", "/v8/EncryptionKeys/{keyId}"),
+        (r"/v8/backuprepositories/?", "/v8/BackupRepositories"),
+        (r"/v8/backuprepositories/[^/]+/?", "/v8/BackupRepositories/{repositoryId}"),
+        (r"/v8/proxies/?", "/v8/Proxies"),
+        (r"/v8/proxypools/?", "/v8/ProxyPools"),
+    )),
 )
 OPENAPI_ONLY_KEYS = {"nullable", "example", "xml", "externalDocs", "discriminator", "readOnly", "writeOnly"}
 

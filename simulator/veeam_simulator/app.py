@@ -4,6 +4,8 @@ import time
 
 from .control import PREFIX, ControlApi
 from .faults import AFTER, BEFORE
+from .vb365_repositories import RepositoryRoutes
+from .vb365_storage import ObjectStorageRoutes
 from .messages import ApiError, Response
 from .vb365 import Vb365Api
 from .vbazure import VbazureApi
@@ -21,6 +23,7 @@ class Application:
         self.control = ControlApi(state)
         self.apis = {"vb365": Vb365Api(state), "vbgc": VbgcApi(state), "vbazure": VbazureApi(state)}
         add_vbazure_control_routes(self.control)
+        RepositoryRoutes(self.apis["vb365"], ObjectStorageRoutes(self.apis["vb365"]))
 
     def handle(self, api_name, request):
         response = self._dispatch(api_name, request)

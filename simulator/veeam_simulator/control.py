@@ -10,6 +10,7 @@ from .messages import ApiError, empty_response, json_response
 from .model import ACCOUNT_TYPES, ROLES, Account, User
 from .routing import ApiBase
 from .vb365 import parse_uuid
+from .vb365_storage_control import StorageControl
 from .vbgc import NAME_RULE, user_view
 
 PREFIX = "/_simulator"
@@ -67,6 +68,7 @@ class ControlApi(ApiBase):
         add("GET", f"{PREFIX}/vb365/accounts/{{account_id}}/secret", self.account_secret)
         add("GET", f"{PREFIX}/vbgc/users/{{name}}", self.user_internals)
         add("POST", f"{PREFIX}/vbgc/users/{{name}}/check_password", self.check_password)
+        StorageControl(self)
 
     def error_response(self, error):
         return json_response(error.status, {"error": error.message}, error.headers)

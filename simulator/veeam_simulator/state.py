@@ -4,6 +4,7 @@ import threading
 from dataclasses import asdict, replace
 
 from .faults import FaultList
+from .vb365_storage_model import ObjectStorage
 from .journal import Journal
 from .model import PORTAL_ADMINISTRATOR, Account, User
 from .secret_registry import SecretRegistry
@@ -39,6 +40,7 @@ class State:
         self.settings = replace(self.initial_settings)
         self.accounts = {}
         self.users = {}
+        self.object_storage = ObjectStorage()
         self._install_admin(None)
         self.azure_users = with_default_admin({}, self.admin_username, self.admin_password)
         self.tokens.clear()
@@ -57,6 +59,7 @@ class State:
         return {
             "format": SNAPSHOT_FORMAT,
             "admin_password": self.admin_password,
+            "object_storage": self.object_storage.to_dict(),
             "accounts": [asdict(account) for account in self.accounts.values()],
             "users": [asdict(user) for user in self.users.values()],
             "azure_users": [asdict(user) for user in self.azure_users.values()],
@@ -70,6 +73,7 @@ class State:
         self.secrets_seen.add("password", snapshot.get("admin_password"))
         self.accounts = {item["id"]: Account(**item) for item in snapshot["accounts"]}
         self.users = {item["name"]: User.from_dict(item) for item in snapshot["users"]}
+        self.object_storage = ObjectStorage.from_dict(snapshot.get("object_storage", {}))
         previous = next((user for user in self.users.values() if user.default_admin), None)
         self._install_admin(previous)
         azure_users = {item["id"]: AzureUser.from_dict(item) for item in snapshot.get("azure_users", [])}

@@ -185,9 +185,11 @@ class Vb365Api(ApiBase):
     def delete_account(self, request, account_id):
         require_session(self.state, API, request)
         account = self._find(account_id)
-        if account.in_use:
-            raise ApiError(409, "You cannot remove cloud credentials that are in use by an object storage repository.",
-                           "OperationConflict")
+        users = self.state.object_storage.repositories_using("accountId", account.id)
+        if account.in_use or users:
+            named = f" ({', '.join(users)})" if users else ""
+            raise ApiError(409, "You cannot remove cloud credentials that are in use by an object storage "
+                                f"repository{named}.", "OperationConflict")
         del self.state.accounts[account.id]
         self.state.changed()
         return empty_response(204)

@@ -14,7 +14,21 @@ import hashlib
 import json
 import sys
 
-KEPT_PATHS = ("/v8/token", "/v8/token/logout", "/v8/Accounts", "/v8/Accounts/{accountId}", "/v8/ServiceInstance")
+KEPT_PATHS = (
+    "/v8/token", "/v8/token/logout", "/v8/Accounts", "/v8/Accounts/{accountId}", "/v8/ServiceInstance",
+    # object storage: browse buckets/containers and folders, encryption passwords, repositories, proxies
+    "/v8/S3Resources/buckets", "/v8/S3Resources/buckets/{Name}", "/v8/S3Resources/buckets/{bucketName}/folders",
+    "/v8/S3Resources/buckets/{bucketName}/folders/{Name}",
+    "/v8/S3CompatibleResources/buckets", "/v8/S3CompatibleResources/buckets/{Name}",
+    "/v8/S3CompatibleResources/buckets/{bucketName}/folders",
+    "/v8/S3CompatibleResources/buckets/{bucketName}/folders/{Name}",
+    "/v8/AzureResources/containers", "/v8/AzureResources/containers/{Name}",
+    "/v8/AzureResources/containers/{containerName}/folders",
+    "/v8/AzureResources/containers/{containerName}/folders/{Name}",
+    "/v8/EncryptionKeys", "/v8/EncryptionKeys/{keyId}",
+    "/v8/BackupRepositories", "/v8/BackupRepositories/{repositoryId}",
+    "/v8/Proxies", "/v8/ProxyPools",
+)
 SCHEMA_PREFIX = "#/components/schemas/"
 
 
