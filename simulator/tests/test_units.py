@@ -63,8 +63,8 @@ def test_fault_defaults():
     assert not parse_fault({"path": "/v8/*", "method": "post", "delay": 1}, 2).matches("GET", "/v8/x")
 
 
-READY = {"vb365_url": "https://127.0.0.1:1", "vbgc_url": "https://127.0.0.1:2", "username": "admin", "password": "pw",
-         "ca_path": "ca.pem"}
+READY = {"vb365_url": "https://127.0.0.1:1", "vbgc_url": "https://127.0.0.1:2", "vbazure_url": "https://127.0.0.1:3",
+         "username": "admin", "password": "pw", "ca_path": "ca.pem"}
 
 
 def test_connection_env_names_the_config_file_only_when_there_is_one():
@@ -73,6 +73,7 @@ def test_connection_env_names_the_config_file_only_when_there_is_one():
     env = connection_env(READY)
     assert "VEEAM_SIMULATOR_CONFIG" not in env
     assert env["VEEAM_VBGC_SERVER"] == "https://127.0.0.1:2"
-    assert env["VEEAM_VB365_CA_PATH"] == env["VEEAM_VBGC_CA_PATH"] == "ca.pem"
+    assert env["VEEAM_VBAZURE_SERVER"] == "https://127.0.0.1:3"
+    assert env["VEEAM_VB365_CA_PATH"] == env["VEEAM_VBGC_CA_PATH"] == env["VEEAM_VBAZURE_CA_PATH"] == "ca.pem"
     assert connection_env(READY, "config.yml")["VEEAM_SIMULATOR_CONFIG"] == "config.yml"
     assert "VEEAM_VB365_CA_PATH" not in connection_env(dict(READY, ca_path=None))
