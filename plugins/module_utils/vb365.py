@@ -3,19 +3,16 @@
 """Client of the Veeam Backup for Microsoft 365 (VB365) REST API v8: token, refresh, logout, /Accounts.
 
 Also holds what the VB365 modules share: the account type names, option validation and the
-comparable view of an account. The client never calls fail_json; it raises VeeamApiError.
+comparable view of an account. The client knows nothing of Ansible; it raises VeeamApiError.
 """
 
 from __future__ import annotations
 
 import re
 
-from ansible_collections.veeam_community.backup.plugins.module_utils import _module
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import (
-    ApiClient,
-    VeeamApiError,
-    quote_segment,
-)
+from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import ApiClient
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import quote_segment
 
 LOGIN_PATH = "/v8/token"
 LOGOUT_PATH = "/v8/token/logout"
@@ -114,24 +111,11 @@ def _is_in_use_error(error):
     return error.status == 409 or error.error_code == "OperationConflict" or "in use" in error.message.lower()
 
 
-def may_be_duplicate(error):
-    """True when a refused create may mean the account exists already.
-
-    The status and code of a duplicate are undocumented (the simulator answers 409 OperationConflict,
-    a real server may answer 400), so every 400 and 409 qualifies; the caller then reads again.
-    """
-    return error.status in (400, 409)
-
-
 class VB365Client(ApiClient):
     product = "Veeam Backup for Microsoft 365"
     default_port = 4443
     env_prefix = "VEEAM_VB365"
     action_group = "vb365"
-
-    @classmethod
-    def connection_spec(cls):
-        return _module.connection_spec(cls.env_prefix, cls.default_port)
 
     # --- token ------------------------------------------------------------------------------
 

@@ -9,21 +9,18 @@ import time
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import (
-    MASK,
-    ApiClient,
-    HttpClient,
-    VeeamApiError,
-    build_base_url,
-    redact,
-    redact_text,
-)
+from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import ApiClient
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import ADVICE, build_base_url, build_client
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import HttpClient
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK, redact, redact_text
 
 
 def client_for(server, **kwargs):
     sleeps = []
     warnings = []
     kwargs.setdefault("timeout", 5)
+    kwargs.setdefault("advice", ADVICE)  # the connection layer's words, which name the module options
     client = HttpClient(server.url, warn=warnings.append, sleep=sleeps.append, **kwargs)
     return client, sleeps, warnings
 
@@ -187,7 +184,7 @@ def test_a_ca_path_that_does_not_exist_fails_before_any_request(tls_server):
     params = {"server": tls_server.url, "port": 443, "validate_certs": True, "ca_path": "/nonexistent/ca.pem", "timeout": 5,
               "auth_username": None, "auth_password": None, "auth_token": "t"}
     with pytest.raises(ValueError, match=r"ca_path=/nonexistent/ca.pem does not exist: give the PEM file of the CA"):
-        DemoClient.from_params(params)
+        build_client(DemoClient, params)
     assert tls_server.calls() == []
 
 

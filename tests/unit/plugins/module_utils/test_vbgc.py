@@ -11,7 +11,9 @@ import pyotp
 import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils import vbgc
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import build_client, connection_spec
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
 from ansible_collections.veeam_community.backup.tests.unit.utils.module_runner import run_module
 
@@ -67,7 +69,7 @@ def new_client(server, warnings=None, **params):
               "auth_username": None, "auth_password": None, "auth_token": None, "api_version": "1.4-rev0",
               "auth_mfa_secret": None, "allow_plain_http": True}
     values.update(params)
-    return VBGCClient.from_params(values, warn=None if warnings is None else warnings.append)
+    return build_client(VBGCClient, values, warn=None if warnings is None else warnings.append)
 
 
 # --- token life cycle ---------------------------------------------------------------------------
@@ -172,7 +174,7 @@ def test_empty_api_version_is_rejected_before_any_request(server):
 
 
 def test_connection_options_fall_back_to_vbgc_environment_names():
-    spec = VBGCClient.connection_spec()
+    spec = connection_spec(VBGCClient)
     assert spec["api_version"]["fallback"][1] == ["VEEAM_VBGC_API_VERSION"]
     assert spec["auth_mfa_secret"]["fallback"][1] == ["VEEAM_VBGC_MFA_SECRET"]
     assert spec["auth_mfa_secret"]["no_log"] is True

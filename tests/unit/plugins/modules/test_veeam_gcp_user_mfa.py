@@ -14,7 +14,7 @@ import pyotp
 import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils import vbgc
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp_user_mfa
 from ansible_collections.veeam_community.backup.tests.unit.plugins.module_utils.test_vbgc import (
     MFA_SECRET,
