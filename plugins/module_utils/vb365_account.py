@@ -33,6 +33,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 impor
     uuid_option_problem,
 )
 
+
 def account_spec():
     """The options of one account (veeam_m365_account's own, and each item of veeam_m365_accounts' accounts list)."""
     spec = filter_options()
@@ -207,8 +208,8 @@ def _update(client, params, check_mode, diff_mode, current):
     changes = changed_fields(before, _desired_fields(params))
     if "accountType" in changes:
         raise InputError("account_type=%s does not fit account %s, a %s account: the type of existing cloud credentials "
-                            "cannot be changed. Remove it and create a new one." % (params["account_type"], current.get("id"),
-                                                                                    before["accountType"]))
+                         "cannot be changed. Remove it and create a new one." % (params["account_type"], current.get("id"),
+                                                                                 before["accountType"]))
     rotate = params["update_password"] == ALWAYS
     if not changes and not rotate:
         return module_result(False, diff_mode, before, before, account=public_view(current))
@@ -236,4 +237,3 @@ def _put(client, account_id, body, params):
             "update_password=on_create it is sent only along with another change, so it is not rotated)." % account_id,
             status=exc.status, method=exc.method, path=exc.path, error_code=exc.error_code, details=exc.message,
         ) from None
-

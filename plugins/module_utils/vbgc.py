@@ -61,7 +61,7 @@ def totp_now(secret, option_name):
         return pyotp.TOTP(secret.replace(" ", "").upper()).now()
     except (ValueError, TypeError):
         raise InputError("%s is not a valid base32 TOTP secret: give the secret key that the MFA enrolment "
-                            "issued (letters A-Z and digits 2-7)." % option_name) from None
+                         "issued (letters A-Z and digits 2-7)." % option_name) from None
 
 
 def is_default_admin(user):
@@ -343,4 +343,3 @@ class VBGCClient(ApiClient):
 
     def mfa_disable(self, name):
         self.unwrap(self.call("POST", self.user_path(name, "mfaDisable")).body)
-

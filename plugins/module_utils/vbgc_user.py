@@ -113,7 +113,7 @@ def _update(client, params, check_mode, diff_mode, user):
     new_password = params["update_password"] == ALWAYS and not client.check_password(params["name"], params["password"])
     if new_password and not params["old_password"]:
         raise InputError("password does not work for user %s, and the appliance needs the current password to "
-                            "change it: give old_password." % params["name"])
+                         "change it: give old_password." % params["name"])
     after = dict(user, description=description, roles=wanted_roles) if changes else user
     if changes and not check_mode:
         after = client.modify_user(params["name"], description, role_ids(wanted_roles)) or after
