@@ -8,6 +8,7 @@ from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp
 from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
     MFA_SECRET,
     USERS,
+    api_calls,
     run_vbgc_module,
     user_body,
 )
@@ -32,3 +33,7 @@ def script_enrolment(server, accept=True):
     server.add("POST", OPS1 + "/mfaEnable", body={"response": ENROLMENT, "issues": []})
     if accept:
         server.add("POST", OPS1 + "/mfaAccepted", status=201, body={"success": True, "issues": []})
+
+
+def writes(server):
+    return [call for call in api_calls(server) if call[0] != "GET"]

@@ -24,16 +24,13 @@ from ansible_collections.veeam_community.backup.tests.unit.utils.mfa_fixtures im
     run,
     script_enrolment,
     script_user,
+    writes,
 )
 from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
     MFA_SECRET,
     api_calls,
     run_vbgc_module,
 )
-
-def writes(server):
-    return [call for call in api_calls(server) if call[0] != "GET"]
-
 
 # --- input checked before any request ---------------------------------------------------------------
 
