@@ -29,6 +29,13 @@ class VeeamApiError(Exception):
             text += " Details: %s" % self.details
         return text
 
+    def reworded(self, message, server_words_as_details=False):
+        """A new error about the same call that says message: the caller words it where the facts are known.
+
+        With server_words_as_details, the server's own message is kept as the details."""
+        return VeeamApiError(message, status=self.status, method=self.method, path=self.path, error_code=self.error_code,
+                             details=self.message if server_words_as_details else self.details)
+
     def as_result(self):
         """Fields for fail_json, so playbooks can branch on them."""
         return {

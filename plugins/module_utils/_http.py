@@ -195,8 +195,7 @@ class HttpClient:
     def _exhausted(self, method, path, response, reason, why_not):
         if response is not None:
             error = self._error_from_response(method, path, response)
-            error.message = "%s (%s). Run the task again once the server is available." % (error.message.rstrip("."), why_not)
-            return error
+            return error.reworded("%s (%s). Run the task again once the server is available." % (error.message.rstrip("."), why_not))
         return VeeamApiError(
             "%s (%s). %s" % (reason, why_not, self.advice["unreachable"] % {"timeout": self.timeout}),
             method=method, path=path,
@@ -208,7 +207,7 @@ class HttpClient:
         if response.status_code >= 400 or response.status_code < 200:
             error = self._error_from_response(method, path, response)
             if response.status_code in RETRY_IDEMPOTENT and not idempotent:
-                error.message = "%s. %s" % (error.message.rstrip("."), NOT_REPEATED)
+                error = error.reworded("%s. %s" % (error.message.rstrip("."), NOT_REPEATED))
             raise error
         body = None
         if response.content:

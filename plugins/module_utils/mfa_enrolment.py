@@ -157,8 +157,7 @@ class Enrolment:
             code = totp_now(enrolment["secretKey"], "the issued secretKey")
             self.client.mfa_accept(self.params["name"], code, enrolment["token"])
         except VeeamApiError as exc:
-            raise VeeamApiError("%s. %s" % (exc.message.rstrip("."), UNCONFIRMED), status=exc.status, method=exc.method,
-                                path=exc.path, error_code=exc.error_code, details=exc.details) from None
+            raise exc.reworded("%s. %s" % (exc.message.rstrip("."), UNCONFIRMED)) from None
 
     def _store(self, enrolment):
         """Keep the issued secret where it was asked for, before the enrolment is accepted."""

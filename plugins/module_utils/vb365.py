@@ -124,9 +124,9 @@ class VB365Client(ApiClient):
         try:
             return self._token_grant(form)
         except VeeamApiError as exc:
-            if exc.status in (400, 401):
-                exc.message = "login as %s refused: %s Check auth_username and auth_password." % (self.username, exc.message)
-            raise
+            if exc.status not in (400, 401):
+                raise
+            raise exc.reworded("login as %s refused: %s Check auth_username and auth_password." % (self.username, exc.message)) from None
 
     def refresh(self, refresh_token):
         """Exchange a refresh token for a new token pair; returns the token response (the client's token is unchanged)."""
@@ -203,12 +203,10 @@ class VB365Client(ApiClient):
         except VeeamApiError as exc:
             if not _is_in_use_error(exc):
                 raise
-            raise VeeamApiError(
+            raise exc.reworded(
                 "cloud account %s is in use by an object storage repository, so %s refused to remove it; nothing was "
                 "changed. Point the repository at other cloud credentials (or remove the repository) first, then run "
-                "again." % (account_id, self.product),
-                status=exc.status, method=exc.method, path=exc.path, error_code=exc.error_code, details=exc.message,
-            ) from None
+                "again." % (account_id, self.product), server_words_as_details=True) from None
 
 
 def _account_path(account_id):

@@ -168,12 +168,12 @@ def _warn_look_alikes(client, params, accounts):
 def _explained(error, params, verb):
     """A refusal the server words generically, said in terms of the task's options."""
     if error.status == 400 and "lowercase" in error.message.lower():
-        return VeeamApiError(
+        return error.reworded(
             "the server refused user_name '%s': it applies the rule 'userName must contain only lowercase characters' "
             "(which the VB365 documentation states for every account type) to %s accounts too. Nothing was %s. Check "
             "that user_name is the key exactly as your storage provider issued it; if it is, this server cannot store it: "
             "use a key without uppercase letters." % (params["user_name"] or "", params["account_type"] or "these", verb),
-            status=error.status, method=error.method, path=error.path, error_code=error.error_code, details=error.message)
+            server_words_as_details=True)
     return error
 
 
@@ -231,9 +231,8 @@ def _put(client, account_id, body, params):
     except VeeamApiError as exc:
         if "password" in body or exc.status != 400 or "password" not in exc.message.lower():
             raise _explained(exc, params, "changed") from None
-        raise VeeamApiError(
+        raise exc.reworded(
             "this server needs password to change account %s: it replaces the whole account on update, so it refuses "
             "an update without the secret. Nothing was changed. Give password (the account's current secret: with "
             "update_password=on_create it is sent only along with another change, so it is not rotated)." % account_id,
-            status=exc.status, method=exc.method, path=exc.path, error_code=exc.error_code, details=exc.message,
-        ) from None
+            server_words_as_details=True) from None

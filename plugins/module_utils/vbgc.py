@@ -142,9 +142,9 @@ def explained(statuses, what, hint):
     try:
         yield
     except VeeamApiError as exc:
-        if exc.status in statuses:
-            exc.message = "%s: %s. %s" % (what, exc.message.rstrip("."), hint)
-        raise
+        if exc.status not in statuses:
+            raise
+        raise exc.reworded("%s: %s. %s" % (what, exc.message.rstrip("."), hint)) from None
 
 
 class VBGCClient(ApiClient):
