@@ -32,6 +32,7 @@ from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures i
     run_vbgc_module,
 )
 
+
 # --- input checked before any request ---------------------------------------------------------------
 
 @pytest.mark.parametrize("options, words", [
