@@ -173,6 +173,20 @@ def test_tls_without_ca_path_fails_with_the_fix(tls_server, monkeypatch):
     assert tls_server.calls() == []
 
 
+def test_without_the_connection_layer_s_advice_the_http_layer_names_no_module_option(tls_server, monkeypatch):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    warnings = []
+    HttpClient(tls_server.url, validate_certs=False, warn=warnings.append)
+    client = HttpClient(tls_server.url, timeout=5, sleep=lambda seconds: None)
+    with pytest.raises(VeeamApiError) as err:
+        client.request("GET", "/x")
+    texts = [str(err.value)] + warnings
+    assert "TLS verification of %s failed" % tls_server.url in texts[0]
+    assert [text for text in texts for word in ("ca_path", "validate_certs", "allow_plain_http", "timeout=", "simulator")
+            if word in text] == []
+
+
 def test_tls_with_ca_path_works_even_when_the_environment_names_another_bundle(tls_server, monkeypatch, tmp_path):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "missing.pem"))
     tls_server.add("GET", "/x", body={"ok": True})
