@@ -59,7 +59,7 @@ LIBRARY = {"ANSIBLE_LIBRARY": str(PROBES_DIR)}
 
 # What the import-time table measures: the libraries, the collection's module_utils, its modules, and the probes.
 COLLECTION = "ansible_collections.veeam_community.backup.plugins"
-MODULE_UTILS = ("_http", "_module", "vb365", "vb365_account", "vbgc", "vbgc_user")
+MODULE_UTILS = ("_http", "_connection", "_runner", "vb365", "vb365_account", "vbgc", "vbgc_user")
 IMPORT_TARGETS = [
     ("ansible.module_utils.basic", "what every module imports (ping too)"),
     ("requests", "requests, the HTTP library"),

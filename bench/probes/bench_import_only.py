@@ -10,7 +10,7 @@ the argument spec add; the real module minus this probe is what the HTTP request
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
 
 DOCUMENTATION = r"""
