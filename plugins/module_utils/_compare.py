@@ -1,10 +1,18 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Desired-versus-current comparison and diffs, the same way for every module."""
+"""Desired-versus-current comparison and diffs, the same way for every resource."""
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import redact
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import redact
+
+ALWAYS = "always"  # update_password=always
+UNKNOWN = object()  # "not read yet": an ensure function reads the object itself
+UPDATE_PASSWORD_OPTION = {"type": "str", "choices": ["on_create", ALWAYS], "default": "on_create", "no_log": False}
+STATE_OPTION = {"type": "str", "choices": ["present", "absent"], "default": "present"}
+# A refused create may mean the object exists already: the status of a duplicate is undocumented (a simulator
+# answers 409, a real server may answer 400).
+DUPLICATE_STATUSES = (400, 409)
 
 
 def changed_fields(current, desired, unordered=()):
@@ -28,3 +36,9 @@ def changed_fields(current, desired, unordered=()):
 def make_diff(before, after):
     """The diff Ansible shows with --diff: before/after with every secret masked."""
     return {"before": redact(before or {}), "after": redact(after or {})}
+
+
+def created_meanwhile(error, read_again):
+    """After a refused create: the object that exists now (made by a parallel task, or by our own create whose answer
+    was lost before a retry), as read_again() finds it, or None."""
+    return read_again() if error.status in DUPLICATE_STATUSES else None

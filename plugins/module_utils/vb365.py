@@ -3,19 +3,16 @@
 """Client of the Veeam Backup for Microsoft 365 (VB365) REST API v8: token, refresh, logout, /Accounts.
 
 Also holds what the VB365 modules share: the account type names, option validation and the
-comparable view of an account. The client never calls fail_json; it raises VeeamApiError.
+comparable view of an account. The client knows nothing of Ansible; it raises VeeamApiError.
 """
 
 from __future__ import annotations
 
 import re
 
-from ansible_collections.veeam_community.backup.plugins.module_utils import _module
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import (
-    ApiClient,
-    VeeamApiError,
-    quote_segment,
-)
+from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import ApiClient
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import quote_segment
 
 LOGIN_PATH = "/v8/token"
 LOGOUT_PATH = "/v8/token/logout"
@@ -114,24 +111,11 @@ def _is_in_use_error(error):
     return error.status == 409 or error.error_code == "OperationConflict" or "in use" in error.message.lower()
 
 
-def may_be_duplicate(error):
-    """True when a refused create may mean the account exists already.
-
-    The status and code of a duplicate are undocumented (the simulator answers 409 OperationConflict,
-    a real server may answer 400), so every 400 and 409 qualifies; the caller then reads again.
-    """
-    return error.status in (400, 409)
-
-
 class VB365Client(ApiClient):
     product = "Veeam Backup for Microsoft 365"
     default_port = 4443
     env_prefix = "VEEAM_VB365"
     action_group = "vb365"
-
-    @classmethod
-    def connection_spec(cls):
-        return _module.connection_spec(cls.env_prefix, cls.default_port)
 
     # --- token ------------------------------------------------------------------------------
 
@@ -140,9 +124,9 @@ class VB365Client(ApiClient):
         try:
             return self._token_grant(form)
         except VeeamApiError as exc:
-            if exc.status in (400, 401):
-                exc.message = "login as %s refused: %s Check auth_username and auth_password." % (self.username, exc.message)
-            raise
+            if exc.status not in (400, 401):
+                raise
+            raise exc.reworded("login as %s refused: %s Check auth_username and auth_password." % (self.username, exc.message)) from None
 
     def refresh(self, refresh_token):
         """Exchange a refresh token for a new token pair; returns the token response (the client's token is unchanged)."""
@@ -219,12 +203,10 @@ class VB365Client(ApiClient):
         except VeeamApiError as exc:
             if not _is_in_use_error(exc):
                 raise
-            raise VeeamApiError(
+            raise exc.reworded(
                 "cloud account %s is in use by an object storage repository, so %s refused to remove it; nothing was "
                 "changed. Point the repository at other cloud credentials (or remove the repository) first, then run "
-                "again." % (account_id, self.product),
-                status=exc.status, method=exc.method, path=exc.path, error_code=exc.error_code, details=exc.message,
-            ) from None
+                "again." % (account_id, self.product), server_words_as_details=True) from None
 
 
 def _account_path(account_id):

@@ -3,14 +3,24 @@
 """The desired state of one VB365 cloud account: the one implementation behind veeam_m365_account and veeam_m365_accounts.
 
 ensure_account() compares one account's options with the server, writes what differs (nothing in check
-mode) and returns the module result. Problems are raised as VeeamApiError, never fail_json, so that the
-list module can name the item that failed.
+mode) and returns the module result. Options that cannot be applied raise InputError, failed calls VeeamApiError,
+never fail_json, so that the list module can name the item that failed. The list module checks every item first
+(check_account) and then applies each (apply_account): each item is checked once.
 """
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import changed_fields, make_diff
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._compare import (
+    ALWAYS,
+    STATE_OPTION,
+    UNKNOWN,
+    UPDATE_PASSWORD_OPTION,
+    changed_fields,
+    created_meanwhile,
+)
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import (
     ACCOUNT_TYPES,
     canonical_type,
@@ -18,14 +28,10 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 impor
     filter_options,
     lowercase_problem,
     matches,
-    may_be_duplicate,
     normalize_uuid,
     public_view,
     uuid_option_problem,
 )
-
-ALWAYS = "always"
-UNKNOWN = object()  # "not read yet": ensure_account() looks the account up itself
 
 
 def account_spec():
@@ -35,8 +41,8 @@ def account_spec():
     spec.update(
         password={"type": "str", "no_log": True, "aliases": ["secret_key", "shared_key"]},
         description={"type": "str"},
-        update_password={"type": "str", "choices": ["on_create", ALWAYS], "default": "on_create", "no_log": False},
-        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
+        update_password=dict(UPDATE_PASSWORD_OPTION),
+        state=dict(STATE_OPTION),
     )
     return spec
 
@@ -70,7 +76,7 @@ def pick_account(params, accounts):
         return next((account for account in accounts if str(account.get("id", "")).lower() == wanted), None)
     found = [account for account in accounts if matches(account, identity(params))]
     if len(found) > 1:
-        raise VeeamApiError(
+        raise InputError(
             "%d accounts match account_type=%s, user_name=%s, organization_id=%s exactly (ids: %s). Address one with id."
             % (len(found), params["account_type"], params["user_name"], params["organization_id"],
                ", ".join(str(account.get("id")) for account in found)))
@@ -114,27 +120,41 @@ def server_problem(params, current):
     return None
 
 
-def ensure_account(client, params, check_mode, current=UNKNOWN, accounts=None):
-    """Bring one account to params; current is the account as already read (None: none), or UNKNOWN to look it up.
-
-    accounts: what the caller read already (at least the candidates of read_candidates()), else read here."""
+def ensure_account(client, params, check_mode, diff_mode, current=UNKNOWN):
+    """Bring one account to params; current is the account as already read (None: none), or UNKNOWN to look it up."""
+    accounts = None
     if current is UNKNOWN:
         accounts = read_candidates(client, params)
         current = pick_account(params, accounts)
-    if params["state"] == "absent":
-        return _remove(client, check_mode, current)
+    check_account(params, current)
+    return apply_account(client, params, check_mode, diff_mode, current, accounts or [])
+
+
+def check_account(params, current):
+    """Raise InputError when params cannot be applied to current, the account on the server (None: there is none)."""
     problem = server_problem(params, current)
     if problem:
-        raise VeeamApiError(problem)
+        raise InputError(problem)
+
+
+def apply_account(client, params, check_mode, diff_mode, current, accounts):
+    """Apply checked params to current; accounts: what the caller read already (at least the candidates of
+    read_candidates()), to warn about look-alikes."""
+    if params["state"] == "absent":
+        return _remove(client, check_mode, diff_mode, current)
     if current is None:
-        _warn_look_alikes(client, params, accounts or [])
+        _warn_look_alikes(client, params, accounts)
         try:
-            return _create(client, params, check_mode)
+            return _create(client, params, check_mode, diff_mode)
         except VeeamApiError as exc:
-            current = _lost_race(client, params, exc)
+            current = created_meanwhile(exc, lambda: _single(find_by_identity(client, params)))
             if current is None:
                 raise _explained(exc, params, "created") from None
-    return _update(client, params, check_mode, current)
+    return _update(client, params, check_mode, diff_mode, current)
+
+
+def _single(found):
+    return found[0] if len(found) == 1 else None
 
 
 def _warn_look_alikes(client, params, accounts):
@@ -148,21 +168,21 @@ def _warn_look_alikes(client, params, accounts):
 def _explained(error, params, verb):
     """A refusal the server words generically, said in terms of the task's options."""
     if error.status == 400 and "lowercase" in error.message.lower():
-        return VeeamApiError(
+        return error.reworded(
             "the server refused user_name '%s': it applies the rule 'userName must contain only lowercase characters' "
             "(which the VB365 documentation states for every account type) to %s accounts too. Nothing was %s. Check "
             "that user_name is the key exactly as your storage provider issued it; if it is, this server cannot store it: "
             "use a key without uppercase letters." % (params["user_name"] or "", params["account_type"] or "these", verb),
-            status=error.status, method=error.method, path=error.path, error_code=error.error_code, details=error.message)
+            server_words_as_details=True)
     return error
 
 
-def _remove(client, check_mode, current):
+def _remove(client, check_mode, diff_mode, current):
     if current is None:
-        return _result(False, {}, {}, {})
+        return module_result(False, diff_mode, {}, {}, account={})
     if not check_mode:
         client.delete_account(current["id"])
-    return _result(True, comparable(current), {}, {})
+    return module_result(True, diff_mode, comparable(current), {}, account={})
 
 
 def _desired_fields(params):
@@ -175,42 +195,34 @@ def _desired_fields(params):
     }
 
 
-def _create(client, params, check_mode):
+def _create(client, params, check_mode, diff_mode):
     body = dict(_desired_fields(params), description=params["description"] or "")
     account = dict(body, id=None)  # what check mode predicts
     if not check_mode:
         account = public_view(client.create_account(dict(body, password=params["password"])))
-    return _result(True, {}, dict(body, password=MASK), account)
+    return module_result(True, diff_mode, {}, dict(body, password=MASK), account=account)
 
 
-def _lost_race(client, params, error):
-    """After a refused create: the account someone else created meanwhile, or None."""
-    if not may_be_duplicate(error):
-        return None
-    found = find_by_identity(client, params)
-    return found[0] if len(found) == 1 else None
-
-
-def _update(client, params, check_mode, current):
+def _update(client, params, check_mode, diff_mode, current):
     before = comparable(current)
     changes = changed_fields(before, _desired_fields(params))
     if "accountType" in changes:
-        raise VeeamApiError("account_type=%s does not fit account %s, a %s account: the type of existing cloud credentials "
-                            "cannot be changed. Remove it and create a new one." % (params["account_type"], current.get("id"),
-                                                                                    before["accountType"]))
+        raise InputError("account_type=%s does not fit account %s, a %s account: the type of existing cloud credentials "
+                         "cannot be changed. Remove it and create a new one." % (params["account_type"], current.get("id"),
+                                                                                 before["accountType"]))
     rotate = params["update_password"] == ALWAYS
     if not changes and not rotate:
-        return _result(False, before, before, public_view(current))
+        return module_result(False, diff_mode, before, before, account=public_view(current))
     after = dict(before, **{key: want for key, (_have, want) in changes.items()})
     problem = lowercase_problem(after["accountType"], after["userName"])
     if problem:
-        raise VeeamApiError(problem)
+        raise InputError(problem)
     # A server may replace the whole account on PUT, so the secret goes along whenever the task has it.
     body = dict(after, password=params["password"]) if params["password"] else after
     account = dict(public_view(current), **after)
     if not check_mode:
         account = public_view(_put(client, current["id"], body, params) or account)
-    return _result(True, before, dict(after, password=MASK) if rotate else after, account)
+    return module_result(True, diff_mode, before, dict(after, password=MASK) if rotate else after, account=account)
 
 
 def _put(client, account_id, body, params):
@@ -219,13 +231,8 @@ def _put(client, account_id, body, params):
     except VeeamApiError as exc:
         if "password" in body or exc.status != 400 or "password" not in exc.message.lower():
             raise _explained(exc, params, "changed") from None
-        raise VeeamApiError(
+        raise exc.reworded(
             "this server needs password to change account %s: it replaces the whole account on update, so it refuses "
             "an update without the secret. Nothing was changed. Give password (the account's current secret: with "
             "update_password=on_create it is sent only along with another change, so it is not rotated)." % account_id,
-            status=exc.status, method=exc.method, path=exc.path, error_code=exc.error_code, details=exc.message,
-        ) from None
-
-
-def _result(changed, before, after, account):
-    return {"changed": changed, "account": account, "diff": make_diff(before, after)}
+            server_words_as_details=True) from None

@@ -4,7 +4,8 @@
 
 Token life cycle (password grant, MFA grant, logout), pagination, users, roles, MFA and passwords.
 It reads every plausible variant of the partly documented answers (see the collection design,
-"liberal in what you accept") and raises VeeamApiError; it never calls fail_json.
+"liberal in what you accept") and raises VeeamApiError (InputError for options it cannot use); it knows nothing
+of Ansible: its connection options are declared as facts (extra_options, header_options) for _connection.py.
 """
 
 from __future__ import annotations
@@ -20,16 +21,10 @@ except ImportError:
 else:
     HAS_PYOTP = True
 
-from ansible.module_utils.basic import missing_required_lib
-
-from ansible_collections.veeam_community.backup.plugins.module_utils import _module
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import make_diff
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import (
-    ApiClient,
-    VeeamApiError,
-    quote_segment,
-    redact_text,
-)
+from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import ApiClient
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, MissingLibraryError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import quote_segment
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import redact_text
 
 TOKEN_PATH = "/api/v1/token"  # noqa: S105 - a URL path
 USERS_PATH = "/api/v1/users"
@@ -46,23 +41,27 @@ def check_user_name(name):
             "digits, '_' and '-'." % name)
 
 
+def missing_pyotp(purpose):
+    """A MissingLibraryError when pyotp, needed for purpose, is not installed, else None."""
+    return None if HAS_PYOTP else MissingLibraryError("pyotp", purpose)
+
+
 def require_pyotp(purpose):
-    """A message explaining that pyotp is missing for purpose, or None when it is installed."""
-    if HAS_PYOTP:
-        return None
-    return "%s needs pyotp. %s" % (purpose, missing_required_lib("pyotp"))
+    """The text of missing_pyotp(purpose), or None."""
+    error = missing_pyotp(purpose)
+    return error.message if error else None
 
 
 def totp_now(secret, option_name):
     """The current six-digit TOTP code (SHA1, 30 s) of a base32 secret."""
-    message = require_pyotp("Computing the MFA code from %s" % option_name)
-    if message:
-        raise VeeamApiError(message)
+    error = missing_pyotp("Computing the MFA code from %s" % option_name)
+    if error:
+        raise error
     try:
         return pyotp.TOTP(secret.replace(" ", "").upper()).now()
     except (ValueError, TypeError):
-        raise VeeamApiError("%s is not a valid base32 TOTP secret: give the secret key that the MFA enrolment "
-                            "issued (letters A-Z and digits 2-7)." % option_name) from None
+        raise InputError("%s is not a valid base32 TOTP secret: give the secret key that the MFA enrolment "
+                         "issued (letters A-Z and digits 2-7)." % option_name) from None
 
 
 def is_default_admin(user):
@@ -143,9 +142,9 @@ def explained(statuses, what, hint):
     try:
         yield
     except VeeamApiError as exc:
-        if exc.status in statuses:
-            exc.message = "%s: %s. %s" % (what, exc.message.rstrip("."), hint)
-        raise
+        if exc.status not in statuses:
+            raise
+        raise exc.reworded("%s: %s. %s" % (what, exc.message.rstrip("."), hint)) from None
 
 
 class VBGCClient(ApiClient):
@@ -156,28 +155,18 @@ class VBGCClient(ApiClient):
     max_pages = 1000
     max_items = 100000
 
+    extra_options = {
+        "api_version": {"type": "str", "default": "1.4-rev0"},
+        "auth_mfa_secret": {"type": "str", "no_log": True},
+    }
+    header_options = {"api_version": ("x-api-version", "the REST API revision, e.g. 1.4-rev0")}
+    client_arguments = {"auth_mfa_secret": "mfa_secret"}
+
     def __init__(self, http, mfa_secret=None, **kwargs):
         super().__init__(http, **kwargs)
         self.mfa_secret = mfa_secret
         http.add_secret(mfa_secret)
         self._roles = None
-
-    @classmethod
-    def connection_spec(cls):
-        return _module.connection_spec(cls.env_prefix, cls.default_port, extra={
-            "api_version": {"type": "str", "default": "1.4-rev0"},
-            "auth_mfa_secret": {"type": "str", "no_log": True},
-        })
-
-    @classmethod
-    def default_headers(cls, params):
-        if not params.get("api_version"):
-            raise ValueError("api_version is empty: give the REST API revision, e.g. 1.4-rev0.")
-        return {"x-api-version": params["api_version"]}
-
-    @classmethod
-    def extra_arguments(cls, params):
-        return {"mfa_secret": params.get("auth_mfa_secret")}
 
     # --- token life cycle -----------------------------------------------------------------
 
@@ -287,7 +276,7 @@ class VBGCClient(ApiClient):
             return matched
         matched, unmatched = match_roles(references, self.roles())
         if unmatched:
-            raise VeeamApiError("roles: unknown role%s %s. Valid roles: %s." % (
+            raise InputError("roles: unknown role%s %s. Valid roles: %s." % (
                 "s" if len(unmatched) > 1 else "", ", ".join(repr(r) for r in unmatched), describe_roles(self.roles())))
         return [normalize_role(role) for role in matched]
 
@@ -354,11 +343,3 @@ class VBGCClient(ApiClient):
 
     def mfa_disable(self, name):
         self.unwrap(self.call("POST", self.user_path(name, "mfaDisable")).body)
-
-
-def result_with_diff(diff_mode, changed, before, after, **values):
-    """A module result; with --diff, before/after (secrets masked) as Ansible shows them."""
-    result = dict(values, changed=changed)
-    if diff_mode:
-        result["diff"] = make_diff(before, after)
-    return result

@@ -3,18 +3,27 @@
 """The desired state of one VBGC user: the one implementation behind veeam_gcp_user and veeam_gcp_users.
 
 ensure_user() compares one user's options with the appliance, writes what differs (nothing in check
-mode) and returns the module result. Problems are raised as VeeamApiError, never fail_json, so that
-the list module can name the item that failed.
+mode) and returns the module result. Options that cannot be applied raise InputError, failed calls
+VeeamApiError, never fail_json, so that the list module can name the item that failed. The list module checks
+every item first (appliance_problem) and then applies each (apply_user): each item is checked once.
 """
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import changed_fields
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._compare import (
+    ALWAYS,
+    STATE_OPTION,
+    UNKNOWN,
+    UPDATE_PASSWORD_OPTION,
+    changed_fields,
+    created_meanwhile,
+)
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import (
     check_user_name,
     is_default_admin,
-    result_with_diff,
     role_ids,
     role_items,
 )
@@ -26,11 +35,9 @@ USER_SPEC = {
     "roles": {"type": "list", "elements": "str"},
     "password": {"type": "str", "no_log": True},
     "old_password": {"type": "str", "no_log": True},
-    "update_password": {"type": "str", "default": "on_create", "choices": ["on_create", "always"], "no_log": False},
-    "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
+    "update_password": dict(UPDATE_PASSWORD_OPTION),
+    "state": dict(STATE_OPTION),
 }
-ALWAYS = "always"
-UNKNOWN = object()  # "not read yet": ensure_user() reads the user itself
 
 
 def input_problem(params):
@@ -56,9 +63,7 @@ def appliance_problem(client, params, user):
     if params["roles"]:
         try:
             client.resolve_roles(params["roles"], known=role_items(user or {}))
-        except VeeamApiError as exc:
-            if exc.method:  # the roles could not be read: not a problem with params
-                raise
+        except InputError as exc:
             return exc.message
     return None
 
@@ -69,23 +74,22 @@ def ensure_user(client, params, check_mode, diff_mode, user=UNKNOWN):
         user = client.get_user(params["name"])
     problem = appliance_problem(client, params, user)
     if problem:
-        raise VeeamApiError(problem)
+        raise InputError(problem)
+    return apply_user(client, params, check_mode, diff_mode, user)
+
+
+def apply_user(client, params, check_mode, diff_mode, user):
+    """Apply params, checked by appliance_problem(), to user (None: absent)."""
     if params["state"] == "absent":
         return _remove(client, params, check_mode, diff_mode, user)
     if user is None:
         try:
             return _create(client, params, check_mode, diff_mode)
         except VeeamApiError as exc:
-            user = _created_meanwhile(client, params["name"], exc)
+            user = created_meanwhile(exc, lambda: client.get_user(params["name"]))
             if user is None:
                 raise
     return _update(client, params, check_mode, diff_mode, user)
-
-
-def _created_meanwhile(client, name, error):
-    """After a refused create: the user that exists now (made by a parallel task, or by our own create whose
-    answer was lost before a retry), or None. The status of a duplicate is undocumented (409 or 400)."""
-    return client.get_user(name) if error.status in (400, 409) else None
 
 
 def _create(client, params, check_mode, diff_mode):
@@ -93,7 +97,7 @@ def _create(client, params, check_mode, diff_mode):
     after = {"name": params["name"], "description": params["description"] or "", "mfaEnabled": False, "roles": roles}
     if not check_mode:
         after = client.create_user(params["name"], params["password"], role_ids(roles), params["description"]) or after
-    return result_with_diff(diff_mode, True, {}, dict(after, password=MASK), user=after)
+    return module_result(True, diff_mode, {}, dict(after, password=MASK), user=after)
 
 
 def _update(client, params, check_mode, diff_mode, user):
@@ -108,20 +112,20 @@ def _update(client, params, check_mode, diff_mode, user):
     )
     new_password = params["update_password"] == ALWAYS and not client.check_password(params["name"], params["password"])
     if new_password and not params["old_password"]:
-        raise VeeamApiError("password does not work for user %s, and the appliance needs the current password to "
-                            "change it: give old_password." % params["name"])
+        raise InputError("password does not work for user %s, and the appliance needs the current password to "
+                         "change it: give old_password." % params["name"])
     after = dict(user, description=description, roles=wanted_roles) if changes else user
     if changes and not check_mode:
         after = client.modify_user(params["name"], description, role_ids(wanted_roles)) or after
     if new_password and not check_mode:
         client.change_password(params["name"], params["password"], params["old_password"])
     diff_after = dict(after, password=MASK) if new_password else after
-    return result_with_diff(diff_mode, bool(changes) or new_password, user, diff_after, user=after)
+    return module_result(bool(changes) or new_password, diff_mode, user, diff_after, user=after)
 
 
 def _remove(client, params, check_mode, diff_mode, user):
     if user is None:
-        return result_with_diff(diff_mode, False, {}, {}, user={})
+        return module_result(False, diff_mode, {}, {}, user={})
     if not check_mode:
         client.delete_user(params["name"])
-    return result_with_diff(diff_mode, True, user, {}, user={})
+    return module_result(True, diff_mode, user, {}, user={})

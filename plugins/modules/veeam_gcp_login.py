@@ -102,7 +102,7 @@ expires_in:
   sample: 900
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import login_module_main
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import login_module_main
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
 
 

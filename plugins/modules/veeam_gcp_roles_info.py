@@ -58,7 +58,8 @@ roles:
       description: Performs restores and views session statistics only.
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient, describe_roles, match_roles
 
 

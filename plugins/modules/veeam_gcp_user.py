@@ -144,7 +144,8 @@ user:
         name: Portal Operator
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc_user import USER_SPEC, ensure_user, input_problem
 
@@ -152,9 +153,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc_user i
 def main():
     module = new_module(VBGCClient, USER_SPEC, required_if=[("update_password", "always", ["password"])],
                         required_by={"old_password": "password"})
-    problem = input_problem(module.params)
-    if problem:
-        module.fail_json(msg=problem)
+    check_input(module, input_problem(module.params))
     run(module, VBGCClient, lambda client: ensure_user(client, module.params, module.check_mode, module._diff))
 
 

@@ -68,7 +68,8 @@ users:
           name: Portal Administrator
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
 
 

@@ -225,172 +225,17 @@ enrollment_token:
   sample: NUY3QjE4QTQ...
 """
 
-import os
-
-from ansible.module_utils.basic import missing_required_lib
-
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK, VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._mfa_secrets import (
-    DESTINATIONS,
-    destination_problems,
-    load_segno,
-    secret_data,
-    write_directory,
-    write_qr_code,
-)
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import (
-    VBGCClient,
-    check_user_name,
-    require_pyotp,
-    result_with_diff,
-    totp_now,
-)
-
-ARGUMENT_SPEC = {
-    "name": {"type": "str", "required": True},
-    "state": {"type": "str", "default": "enabled", "choices": ["enabled", "disabled"]},
-    "recreate": {"type": "bool", "default": False},
-    "verify": {"type": "bool", "default": True},
-    "code": {"type": "str", "no_log": True},
-    "enrollment_token": {"type": "str", "no_log": True},
-    "qr_code_path": {"type": "path"},
-    "secret_destination": {"type": "str", "default": "result", "choices": list(DESTINATIONS)},
-    "secret_directory": {"type": "path"},
-    "vault_path": {"type": "str"},
-    "vault_mount_point": {"type": "str"},
-    "vault_options": {"type": "dict", "no_log": True},
-}
-UNCONFIRMED = ("The new secret was issued but its confirmation failed, so the secret is not returned. If the user's MFA "
-               "is enabled now, the appliance did confirm it: run the task again with recreate=true to get a secret you "
-               "know. Otherwise run the task again.")
-NOT_STORED = ("MFA secret issued, but writing it to %s failed: %s. The enrolment was not accepted, so MFA of %s is as "
-              "it was; fix that and run the task again.")
-ENROLMENT_OPTIONS = ("recreate", "code", "enrollment_token", "qr_code_path", "secret_directory", "vault_path",
-                     "vault_options")
-
-
-def validate(params):
-    """The first problem with the options that needs no request, or None."""
-    problems = [check_user_name(params["name"])]
-    if params["state"] == "disabled":
-        given = [option for option in ENROLMENT_OPTIONS if params[option]]
-        problems.append("%s only apply to state=enabled." % ", ".join(given) if given else None)
-    else:
-        problems.extend(enrolment_problems(params))
-    return next((problem for problem in problems if problem), None)
-
-
-def enrolment_problems(params):
-    if params["code"] and params["recreate"]:
-        yield "code finishes an enrolment and recreate starts a new one: give only one of them."
-    if params["recreate"] and not params["verify"]:
-        yield ("recreate=true needs verify=true: the old secret stays active until the new one is verified, and a code "
-               "for a user whose MFA is enabled is ignored. To give a person a new secret, disable MFA and enrol again.")
-    destination = params["secret_destination"]
-    if destination == "vault":
-        yield ("secret_destination=vault is written by this module's action plugin, which did not run: call the module "
-               "as a task (not through a wrapper that bypasses action plugins).")
-    if not params["code"]:
-        yield from destination_problems(params)
-    if params["qr_code_path"]:
-        yield check_qr_code_path(params["qr_code_path"])
-    if params["verify"] and not params["code"]:
-        yield require_pyotp("verify=true (computing the code of the new secret)")
-
-
-def check_qr_code_path(path):
-    if load_segno() is None:
-        return "qr_code_path needs segno. %s" % missing_required_lib("segno")
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
-        return "qr_code_path=%s: the directory %s does not exist or is not writable." % (path, directory)
-    return None
-
-
-def ensure(module, client):
-    params = module.params
-    user = client.get_user(params["name"])
-    if user is None:
-        module.fail_json(msg="name=%s: the user does not exist; create it with veeam_community.backup.veeam_gcp_user first."
-                             % params["name"])
-    enabled = bool(user.get("mfaEnabled"))
-    if params["state"] == "disabled":
-        return disable(module, client, enabled)
-    if params["code"]:
-        return finish(module, client, enabled)
-    return enable(module, client, enabled)
-
-
-def report(module, changed, enabled, now_enabled, **secrets):
-    before = {"name": module.params["name"], "mfaEnabled": enabled}
-    after = dict(before, mfaEnabled=now_enabled)
-    if changed and module.params["state"] == "enabled" and not module.params["code"]:
-        after["secretKey"] = MASK
-    return result_with_diff(module._diff, changed, before, after, mfa_enabled=now_enabled, **secrets)
-
-
-def disable(module, client, enabled):
-    if enabled and not module.check_mode:
-        client.mfa_disable(module.params["name"])
-    return report(module, enabled, enabled, False)
-
-
-def finish(module, client, enabled):
-    params = module.params
-    if enabled:
-        module.warn("MFA of %s is already enabled, so the code was not used: the enrolment it belongs to was finished "
-                    "before, or replaced. Nothing changed." % params["name"])
-    elif not module.check_mode:
-        client.mfa_accept(params["name"], params["code"], params["enrollment_token"])
-    return report(module, not enabled, enabled, True)
-
-
-def enable(module, client, enabled):
-    params = module.params
-    if enabled and not params["recreate"]:
-        return report(module, False, enabled, enabled)
-    if module.check_mode:
-        return report(module, True, enabled, enabled or params["verify"])
-    enrolment = client.mfa_enable(params["name"], recreate=enabled)
-    store(module, enrolment)
-    if params["verify"]:
-        try:
-            client.mfa_accept(params["name"], totp_now(enrolment["secretKey"], "the issued secretKey"), enrolment["token"])
-        except VeeamApiError as exc:
-            exc.message = "%s. %s" % (exc.message.rstrip("."), UNCONFIRMED)
-            raise
-    now_enabled = enabled or params["verify"]
-    destination = params["secret_destination"]
-    if destination != "result":
-        token = {} if params["verify"] else {"enrollment_token": enrolment["token"]}
-        return report(module, True, enabled, now_enabled, **token)
-    return report(module, True, enabled, now_enabled, secret_key=enrolment["secretKey"],
-                  qr_string=enrolment["qrString"], scratch_codes=enrolment.get("scratchCodes") or [],
-                  enrollment_token=enrolment["token"])
-
-
-def store(module, enrolment):
-    """Keep the issued secret where it was asked for, before the enrolment is accepted."""
-    params = module.params
-    to_directory = params["secret_destination"] in ("directory",)
-    try:
-        if to_directory:
-            write_directory(params["secret_directory"], secret_data(params["name"], enrolment))
-        elif params["qr_code_path"]:
-            write_qr_code(params["qr_code_path"], enrolment["qrString"])
-    except OSError as exc:
-        target = ("secret_destination=directory (secret_directory=%s)" % params["secret_directory"]
-                  if to_directory else "qr_code_path=%s" % params["qr_code_path"])
-        module.fail_json(msg=NOT_STORED % (target, exc.strerror or exc, params["name"]))
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
+from ansible_collections.veeam_community.backup.plugins.module_utils.mfa_enrolment import ARGUMENT_SPEC, Enrolment, validate
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
 
 
 def main():
     module = new_module(VBGCClient, ARGUMENT_SPEC, required_together=[("code", "enrollment_token")])
-    error = validate(module.params)
-    if error:
-        module.fail_json(msg=error)
-    run(module, VBGCClient, lambda client: ensure(module, client))
+    check_input(module, validate(module.params))
+    run(module, VBGCClient, lambda client: Enrolment(client, module.params, module.check_mode, module._diff,
+                                                     module.warn).ensure())
 
 
 if __name__ == "__main__":

@@ -147,13 +147,14 @@ users:
             name: Portal Operator
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import apply_items, new_module, run
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, item_problems, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc_user import (
     USER_SPEC,
     appliance_problem,
-    ensure_user,
+    apply_user,
     input_problem,
 )
 
@@ -166,31 +167,23 @@ ARGUMENT_SPEC = {
 }
 
 
-def input_problems(items):
-    """Every problem that needs no request, as 'name: problem' lines."""
-    problems = ["%s: %s" % (item["name"], problem) for item in items for problem in [input_problem(item)] if problem]
-    seen = set()
-    for item in items:
-        if item["name"] in seen:
-            problems.append("%s: listed more than once; give each user once." % item["name"])
-        seen.add(item["name"])
-    return problems
+def label(item):
+    return item["name"]
 
 
 def apply_all(client, items, check_mode, diff_mode):
     current = {user.get("name"): user for user in client.list_users()}
-    problems = ["%s: %s" % (item["name"], problem) for item in items
-                for problem in [appliance_problem(client, item, current.get(item["name"]))] if problem]
-    if problems:
-        raise VeeamApiError("users do not fit the appliance, nothing was changed. %s" % " ".join(problems))
+    refuse(["%s: %s" % (item["name"], problem) for item in items
+            for problem in [appliance_problem(client, item, current.get(item["name"]))] if problem],
+           "users do not fit the appliance")
     pairs = [(item["name"], item, current.get(item["name"])) for item in items]
-    return apply_items(pairs, lambda item, user: ensure_user(client, item, check_mode, diff_mode, user=user),
+    return apply_items(pairs, lambda item, user: apply_user(client, item, check_mode, diff_mode, user),
                        "users", "user", diff_mode)
 
 
 def main():
     module = new_module(VBGCClient, ARGUMENT_SPEC)
-    problems = input_problems(module.params["users"])
+    problems = item_problems(module.params["users"], label, input_problem, label, "user")
     if problems:
         module.fail_json(msg="users is not valid, nothing was changed. %s" % " ".join(problems))
     run(module, VBGCClient, lambda client: apply_all(client, module.params["users"], module.check_mode, module._diff))

@@ -190,7 +190,8 @@ account:
         href: https://vb365.example.com:4443/v8/Accounts/8a0b7d5e-2f1c-4c6b-9a3e-5d7f1e2c4b6a
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import (
     account_spec,
@@ -201,10 +202,8 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_accou
 
 def main():
     module = new_module(VB365Client, account_spec())
-    problem = input_problem(module.params)
-    if problem:
-        module.fail_json(msg=problem)
-    run(module, VB365Client, lambda client: ensure_account(client, module.params, module.check_mode))
+    check_input(module, input_problem(module.params))
+    run(module, VB365Client, lambda client: ensure_account(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

@@ -96,7 +96,8 @@ accounts:
           href: https://vb365.example.com:4443/v8/Accounts/8a0b7d5e-2f1c-4c6b-9a3e-5d7f1e2c4b6a
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import new_module, run
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import (
     ACCOUNT_TYPES,
     VB365Client,
@@ -132,9 +133,7 @@ def fetch(client, params):
 
 def main():
     module = new_module(VB365Client, argument_spec(), mutually_exclusive=[("id", "name_pattern")])
-    problem = uuid_option_problem(module.params)
-    if problem:
-        module.fail_json(msg=problem)
+    check_input(module, uuid_option_problem(module.params))
 
     def work(client):
         criteria = exact_criteria(module.params)

@@ -147,13 +147,15 @@ accounts:
         organizationId: null
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import apply_items, new_module, run
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, item_problems, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import (
     account_spec,
+    apply_account,
     describe,
-    ensure_account,
     identity,
     input_problem,
     pick_account,
@@ -169,26 +171,13 @@ def item_key(item):
     return ("id", item["id"].lower()) if item["id"] else tuple(sorted(identity(item).items(), key=str))
 
 
-def input_problems(items):
-    """Every problem that needs no request, as 'item: problem' lines."""
-    problems = ["%s: %s" % (describe(item), problem) for item in items for problem in [input_problem(item)] if problem]
-    if problems:
-        return problems
-    seen = set()
-    for item in items:
-        if item_key(item) in seen:
-            problems.append("%s: listed more than once; give each account once." % describe(item))
-        seen.add(item_key(item))
-    return problems
-
-
 def read_current(items, accounts):
     """[(label, item, account or None)] for every item, and the problems found against the server."""
     pairs, problems = [], []
     for item in items:
         try:
             current = pick_account(item, accounts)
-        except VeeamApiError as exc:
+        except InputError as exc:
             problems.append("%s: %s" % (describe(item), exc.message))
             continue
         problem = server_problem(item, current)
@@ -201,16 +190,14 @@ def read_current(items, accounts):
 def apply_all(client, items, check_mode, diff_mode):
     accounts = client.list_accounts()
     pairs, problems = read_current(items, accounts)
-    if problems:
-        raise VeeamApiError("accounts do not fit the server, nothing was changed. %s" % " ".join(problems))
-    return apply_items(pairs, lambda item, account: ensure_account(client, item, check_mode, current=account,
-                                                                   accounts=accounts),
+    refuse(problems, "accounts do not fit the server")
+    return apply_items(pairs, lambda item, account: apply_account(client, item, check_mode, diff_mode, account, accounts),
                        "accounts", "account", diff_mode)
 
 
 def main():
     module = new_module(VB365Client, argument_spec())
-    problems = input_problems(module.params["accounts"])
+    problems = item_problems(module.params["accounts"], describe, input_problem, item_key, "account")
     if problems:
         module.fail_json(msg="accounts is not valid, nothing was changed. %s" % " ".join(problems))
     run(module, VB365Client, lambda client: apply_all(client, module.params["accounts"], module.check_mode, module._diff))

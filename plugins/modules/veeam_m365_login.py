@@ -100,7 +100,7 @@ expires_in:
   sample: 3600
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._module import login_module_main
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import login_module_main
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 
 

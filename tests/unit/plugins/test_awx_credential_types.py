@@ -9,6 +9,7 @@ import stat
 
 import pytest
 
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import connection_spec
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
 from ansible_collections.veeam_community.backup.tests.awx.awx_injectors import (
@@ -31,7 +32,7 @@ def credential_types():
 
 
 def fallback_env_names(client_class):
-    return {option["fallback"][1][0] for option in client_class.connection_spec().values() if "fallback" in option}
+    return {option["fallback"][1][0] for option in connection_spec(client_class).values() if "fallback" in option}
 
 
 def test_awx_would_save_every_type():

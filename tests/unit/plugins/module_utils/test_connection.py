@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp_user_info, veeam_m365_account_info
-from ansible_collections.veeam_community.backup.tests.unit.plugins.module_utils.test_vbgc import warning_texts
+from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import warning_texts
 from ansible_collections.veeam_community.backup.tests.unit.utils.module_runner import run_module
 
 MODULES = [

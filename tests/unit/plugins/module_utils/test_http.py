@@ -9,21 +9,18 @@ import time
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import (
-    MASK,
-    ApiClient,
-    HttpClient,
-    VeeamApiError,
-    build_base_url,
-    redact,
-    redact_text,
-)
+from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import ApiClient
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import ADVICE, build_base_url, build_client
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import HttpClient
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK, redact, redact_text
 
 
 def client_for(server, **kwargs):
     sleeps = []
     warnings = []
     kwargs.setdefault("timeout", 5)
+    kwargs.setdefault("advice", ADVICE)  # the connection layer's words, which name the module options
     client = HttpClient(server.url, warn=warnings.append, sleep=sleeps.append, **kwargs)
     return client, sleeps, warnings
 
@@ -176,6 +173,20 @@ def test_tls_without_ca_path_fails_with_the_fix(tls_server, monkeypatch):
     assert tls_server.calls() == []
 
 
+def test_without_the_connection_layer_s_advice_the_http_layer_names_no_module_option(tls_server, monkeypatch):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    warnings = []
+    HttpClient(tls_server.url, validate_certs=False, warn=warnings.append)
+    client = HttpClient(tls_server.url, timeout=5, sleep=lambda seconds: None)
+    with pytest.raises(VeeamApiError) as err:
+        client.request("GET", "/x")
+    texts = [str(err.value)] + warnings
+    assert "TLS verification of %s failed" % tls_server.url in texts[0]
+    assert [text for text in texts for word in ("ca_path", "validate_certs", "allow_plain_http", "timeout=", "simulator")
+            if word in text] == []
+
+
 def test_tls_with_ca_path_works_even_when_the_environment_names_another_bundle(tls_server, monkeypatch, tmp_path):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "missing.pem"))
     tls_server.add("GET", "/x", body={"ok": True})
@@ -187,7 +198,7 @@ def test_a_ca_path_that_does_not_exist_fails_before_any_request(tls_server):
     params = {"server": tls_server.url, "port": 443, "validate_certs": True, "ca_path": "/nonexistent/ca.pem", "timeout": 5,
               "auth_username": None, "auth_password": None, "auth_token": "t"}
     with pytest.raises(ValueError, match=r"ca_path=/nonexistent/ca.pem does not exist: give the PEM file of the CA"):
-        DemoClient.from_params(params)
+        build_client(DemoClient, params)
     assert tls_server.calls() == []
 
 

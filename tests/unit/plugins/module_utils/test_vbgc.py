@@ -1,8 +1,6 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The VBGC 1.4-rev0 client against a real local HTTP server scripted as the appliance.
-
-The helpers at the top are also used by the veeam_gcp_* module tests.
 """
 
 from __future__ import annotations
@@ -11,63 +9,24 @@ import pyotp
 import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils import vbgc
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import connection_spec
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
-from ansible_collections.veeam_community.backup.tests.unit.utils.module_runner import run_module
-
-TOKEN = "/api/v1/token"
-USERS = "/api/v1/users"
-ROLES = "/api/v1/users/roles"
-ADMIN_ROLE = {"id": "7f2c1a4e-0000-0000-0000-000000000001", "name": "Portal Administrator"}
-OPERATOR_ROLE = {"id": "7f2c1a4e-0000-0000-0000-000000000002", "name": "Portal Operator"}
-RESTORE_ROLE = {"id": "7f2c1a4e-0000-0000-0000-000000000003", "name": "Restore Operator"}
-ALL_ROLES = [ADMIN_ROLE, OPERATOR_ROLE, RESTORE_ROLE]
-MFA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEH"
-TOKEN_BODY = {"access_token": "minted-at", "token_type": "bearer", "refresh_token": "minted-rt", "expires_in": 900}
-
-
-def connection_args(server, credentials=True, **extra):
-    """Module arguments for the scripted server: a login with credentials (scripted here) or a given token."""
-    args = {"server": server.url, "timeout": 5}
-    if credentials:
-        args.update(auth_username="admin", auth_password="admin-pw")
-        server.add("POST", TOKEN, body=TOKEN_BODY, sticky=True).add("DELETE", TOKEN, status=204, sticky=True)
-    else:
-        args["auth_token"] = "given-token"
-    args.update(extra)
-    return args
-
-
-def user_body(name="ops1", roles=(OPERATOR_ROLE,), **fields):
-    return dict({"name": name, "description": "", "mfaEnabled": False, "type": "Regular", "roles": list(roles)}, **fields)
-
-
-def api_calls(server):
-    """(method, path) of every request that is not a login or logout."""
-    return [(call["method"], call["path"]) for call in server.calls() if call["path"] != TOKEN]
-
-
-def run_vbgc_module(module, server, check_mode=False, diff=True, credentials=False, **options):
-    """Run a veeam_gcp_* module against the scripted server."""
-    return run_module(module, connection_args(server, credentials=credentials, **options), check_mode=check_mode, diff=diff)
-
-
-# The scripted server speaks plain HTTP, which the server fixture allows; test_http.py tests that warning.
-PLAIN_HTTP_WARNING = "allow_plain_http is true"
-
-
-def warning_texts(result):
-    """The warnings of a module result, as text (ansible-core 2.19+ wraps each in an event), but the plain-HTTP one."""
-    texts = [item["event"]["msg"] if isinstance(item, dict) else item for item in result.get("warnings", [])]
-    return [text for text in texts if not text.startswith(PLAIN_HTTP_WARNING)]
-
-
-def new_client(server, warnings=None, **params):
-    values = {"server": server.url, "port": 13140, "validate_certs": True, "ca_path": None, "timeout": 5,
-              "auth_username": None, "auth_password": None, "auth_token": None, "api_version": "1.4-rev0",
-              "auth_mfa_secret": None, "allow_plain_http": True}
-    values.update(params)
-    return VBGCClient.from_params(values, warn=None if warnings is None else warnings.append)
+from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
+    ADMIN_ROLE,
+    ALL_ROLES,
+    MFA_SECRET,
+    OPERATOR_ROLE,
+    PLAIN_HTTP_WARNING,
+    RESTORE_ROLE,
+    ROLES,
+    TOKEN,
+    TOKEN_BODY,
+    USERS,
+    new_client,
+    user_body,
+)
 
 
 # --- token life cycle ---------------------------------------------------------------------------
@@ -172,7 +131,7 @@ def test_empty_api_version_is_rejected_before_any_request(server):
 
 
 def test_connection_options_fall_back_to_vbgc_environment_names():
-    spec = VBGCClient.connection_spec()
+    spec = connection_spec(VBGCClient)
     assert spec["api_version"]["fallback"][1] == ["VEEAM_VBGC_API_VERSION"]
     assert spec["auth_mfa_secret"]["fallback"][1] == ["VEEAM_VBGC_MFA_SECRET"]
     assert spec["auth_mfa_secret"]["no_log"] is True

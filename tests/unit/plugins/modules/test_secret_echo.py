@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
 from ansible_collections.veeam_community.backup.plugins.modules import (
     veeam_gcp_login,
     veeam_gcp_user,
@@ -22,7 +22,7 @@ from ansible_collections.veeam_community.backup.plugins.modules import (
     veeam_m365_account,
     veeam_m365_login,
 )
-from ansible_collections.veeam_community.backup.tests.unit.plugins.module_utils.test_vbgc import (
+from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
     ALL_ROLES,
     MFA_SECRET,
     ROLES,

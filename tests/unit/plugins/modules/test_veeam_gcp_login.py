@@ -8,7 +8,7 @@ import pyotp
 import pytest
 
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp_login
-from ansible_collections.veeam_community.backup.tests.unit.plugins.module_utils.test_vbgc import (
+from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
     MFA_SECRET,
     TOKEN,
     TOKEN_BODY,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp_roles_info
-from ansible_collections.veeam_community.backup.tests.unit.plugins.module_utils.test_vbgc import (
+from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
     ALL_ROLES,
     OPERATOR_ROLE,
     RESTORE_ROLE,

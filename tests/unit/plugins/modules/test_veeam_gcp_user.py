@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp_user
-from ansible_collections.veeam_community.backup.tests.unit.plugins.module_utils.test_vbgc import (
+from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
     ADMIN_ROLE,
     ALL_ROLES,
     OPERATOR_ROLE,

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp_user_info
-from ansible_collections.veeam_community.backup.tests.unit.plugins.module_utils.test_vbgc import (
+from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
     TOKEN,
     USERS,
     run_vbgc_module,

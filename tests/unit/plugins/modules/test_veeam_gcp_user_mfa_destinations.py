@@ -11,12 +11,12 @@ import stat
 import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils import _mfa_secrets
-from ansible_collections.veeam_community.backup.tests.unit.plugins.module_utils.test_vbgc import (
+from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
     MFA_SECRET,
     api_calls,
     warning_texts,
 )
-from ansible_collections.veeam_community.backup.tests.unit.plugins.modules.test_veeam_gcp_user_mfa import (
+from ansible_collections.veeam_community.backup.tests.unit.utils.mfa_fixtures import (
     ENROLMENT,
     OPS1,
     PNG_SIGNATURE,

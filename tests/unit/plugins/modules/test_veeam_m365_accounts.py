@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_m365_accounts
-from ansible_collections.veeam_community.backup.tests.unit.plugins.modules.test_veeam_m365_account import (
+from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_fixtures import (
     ACCOUNT_ID,
     ACCOUNT_PATH,
     OTHER_ID,

@@ -1,0 +1,64 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The list modules' loop (veeam_gcp_users, veeam_m365_accounts): every item checked before the first write, then
+applied in order, one result per item; a failure names the item and keeps the items done before it."""
+
+from __future__ import annotations
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
+
+
+class ItemFailed(VeeamApiError):
+    """A list module's failed item: which one in the message, and the items done before it in the result."""
+
+    def __init__(self, error, label, list_key, done):
+        super().__init__("%s: %s (%d items before it were handled)" % (label, error, len(done)))
+        self.error = error
+        self.result = {list_key: done, "changed": any(item["changed"] for item in done)}
+
+    def as_result(self):
+        return dict(self.error.as_result(), **self.result)
+
+
+def item_problems(items, label, problem, key, noun):
+    """Every problem that needs no request, as 'label: problem' lines: problem(item) of each item, then repeats of key(item)."""
+    problems = ["%s: %s" % (label(item), found) for item in items for found in [problem(item)] if found]
+    seen = set()
+    for item in items:
+        if key(item) in seen:
+            problems.append("%s: listed more than once; give each %s once." % (label(item), noun))
+        seen.add(key(item))
+    return problems
+
+
+def refuse(problems, what):
+    """Raise one InputError for the problems found against the server before any write."""
+    if problems:
+        raise InputError("%s, nothing was changed. %s" % (what, " ".join(problems)))
+
+
+def apply_items(pairs, apply, list_key, value_key, diff_mode):
+    """The loop: apply(item, current) -> result for each checked (label, item, current) in order.
+
+    Returns the module result: per item {item, action, changed, value_key}, and with --diff one diff per changed item.
+    """
+    results, diffs = [], []
+    for label, item, current in pairs:
+        try:
+            result = apply(item, current)
+        except VeeamApiError as exc:
+            raise ItemFailed(exc, label, list_key, results) from None
+        results.append({"item": label, "action": _action(item["state"], current, result["changed"]),
+                        "changed": result["changed"], value_key: result[value_key]})
+        if result["changed"] and "diff" in result:
+            diffs.append(dict(result["diff"], before_header=label, after_header=label))
+    return module_result(any(result["changed"] for result in results), diff_mode, diffs=diffs, **{list_key: results})
+
+
+def _action(state, current, changed):
+    if not changed:
+        return "unchanged"
+    if state == "absent":
+        return "removed"
+    return "updated" if current is not None else "created"

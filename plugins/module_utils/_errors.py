@@ -1,0 +1,59 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The collection's two kinds of failure: a call that failed (VeeamApiError) and input that cannot be used (InputError).
+
+Both end the task through the runner's fail_json; neither knows Ansible.
+"""
+
+from __future__ import annotations
+
+
+class VeeamApiError(Exception):
+    """A failed call: what was asked (method, path) and what the server said. Never headers or bodies."""
+
+    def __init__(self, message, status=None, method=None, path=None, error_code=None, details=None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.method = method
+        self.path = path
+        self.error_code = error_code
+        self.details = details
+
+    def __str__(self):
+        where = "%s %s: " % (self.method, self.path) if self.method else ""
+        status = "HTTP %s " % self.status if self.status else ""
+        code = "(%s) " % self.error_code if self.error_code else ""
+        text = "%s%s%s%s" % (where, status, code, self.message)
+        if self.details and self.details != self.message:
+            text += " Details: %s" % self.details
+        return text
+
+    def reworded(self, message, server_words_as_details=False):
+        """A new error about the same call that says message: the caller words it where the facts are known.
+
+        With server_words_as_details, the server's own message is kept as the details."""
+        return VeeamApiError(message, status=self.status, method=self.method, path=self.path, error_code=self.error_code,
+                             details=self.message if server_words_as_details else self.details)
+
+    def as_result(self):
+        """Fields for fail_json, so playbooks can branch on them."""
+        return {
+            "status": self.status,
+            "method": self.method,
+            "path": self.path,
+            "error_code": self.error_code,
+        }
+
+
+class InputError(VeeamApiError):
+    """Options (or their combination with what the server holds) that cannot be applied: no request failed."""
+
+
+class MissingLibraryError(InputError):
+    """A Python library the task needs is not installed on the host that runs the module."""
+
+    def __init__(self, library, purpose):
+        super().__init__("%s needs %s." % (purpose, library))
+        self.library = library
+        self.purpose = purpose

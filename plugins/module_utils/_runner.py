@@ -1,0 +1,78 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""How every module runs: build the API client (_connection.py), call the work function, exit.
+
+The one place that turns a failure (VeeamApiError, InputError, a missing library) into fail_json, and that logs
+out a token the module minted. Also the login modules, which are only connection options and a token.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import build_client, new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import MissingLibraryError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+
+
+def failure_message(error):
+    """The fail_json msg of an error; a missing library adds Ansible's install hint."""
+    if isinstance(error, MissingLibraryError):
+        return "%s %s" % (error.message, missing_required_lib(error.library))
+    return str(error)
+
+
+def check_input(module, problem):
+    """Fail the task before any request when problem (a message, or an InputError) says the options cannot be used."""
+    if isinstance(problem, VeeamApiError):
+        module.fail_json(msg=failure_message(problem))
+    if problem:
+        module.fail_json(msg=problem)
+
+
+def run(module, client_class, work, keep_token=False):
+    """Build the API client, call work(client) -> result dict, exit. Never returns."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    try:
+        client = build_client(client_class, module.params, warn=module.warn, keep_token=keep_token)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    failure = None
+    try:
+        result = work(client)
+    except VeeamApiError as exc:
+        failure = exc
+    finally:
+        client.close()
+    if failure is not None:
+        module.fail_json(msg=failure_message(failure), **failure.as_result())
+    module.exit_json(**result)
+
+
+LOGIN_OPTIONS = {
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "return_refresh_token": {"type": "bool", "default": False},
+}
+
+
+def login_module_main(client_class, name):
+    """The login modules: state=present logs in and returns the token, state=absent revokes auth_token."""
+    module = new_module(client_class, LOGIN_OPTIONS, needs_auth=False)
+    params = module.params
+    if params["state"] == "absent":
+        if not params["auth_token"]:
+            module.fail_json(msg="%s state=absent revokes auth_token: give the access_token of the login to end." % name)
+        run(module, client_class, lambda client: {"changed": client.revoke(check_mode=module.check_mode)})
+    if not (params["auth_username"] and params["auth_password"]):
+        module.fail_json(msg="auth_username and auth_password are required with state=present: this module logs in to get "
+                             "a new token; give both (auth_token is used only with state=absent).")
+    run(module, client_class, lambda client: token_result(client.login(), params["return_refresh_token"]), keep_token=True)
+
+
+def token_result(token, return_refresh_token):
+    """The result of a login: the access token, its lifetime, and the refresh token only when asked for."""
+    result = {"changed": False, "access_token": token["access_token"], "expires_in": token.get("expires_in")}
+    if return_refresh_token:
+        result["refresh_token"] = token.get("refresh_token")
+    return result

@@ -1,0 +1,174 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The MFA enrolment of one VBGC user, behind veeam_gcp_user_mfa: issue a secret, keep it where the task asks
+(_mfa_secrets.py), confirm it, or finish a pending enrolment, or switch MFA off.
+
+validate() checks the options before any request; Enrolment(...).ensure() does the work and returns the module
+result. Problems are raised (InputError, VeeamApiError), never fail_json.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, MissingLibraryError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._mfa_secrets import (
+    DESTINATIONS,
+    destination_problems,
+    load_segno,
+    secret_data,
+    write_directory,
+    write_qr_code,
+)
+from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import check_user_name, missing_pyotp, totp_now
+
+ARGUMENT_SPEC = {
+    "name": {"type": "str", "required": True},
+    "state": {"type": "str", "default": "enabled", "choices": ["enabled", "disabled"]},
+    "recreate": {"type": "bool", "default": False},
+    "verify": {"type": "bool", "default": True},
+    "code": {"type": "str", "no_log": True},
+    "enrollment_token": {"type": "str", "no_log": True},
+    "qr_code_path": {"type": "path"},
+    "secret_destination": {"type": "str", "default": "result", "choices": list(DESTINATIONS)},
+    "secret_directory": {"type": "path"},
+    "vault_path": {"type": "str"},
+    "vault_mount_point": {"type": "str"},
+    "vault_options": {"type": "dict", "no_log": True},
+}
+UNCONFIRMED = ("The new secret was issued but its confirmation failed, so the secret is not returned. If the user's MFA "
+               "is enabled now, the appliance did confirm it: run the task again with recreate=true to get a secret you "
+               "know. Otherwise run the task again.")
+NOT_STORED = ("MFA secret issued, but writing it to %s failed: %s. The enrolment was not accepted, so MFA of %s is as "
+              "it was; fix that and run the task again.")
+ENROLMENT_OPTIONS = ("recreate", "code", "enrollment_token", "qr_code_path", "secret_directory", "vault_path",
+                     "vault_options")
+
+
+def validate(params):
+    """The first problem with the options that needs no request (a message or a MissingLibraryError), or None."""
+    problems = itertools.chain([check_user_name(params["name"])], _state_problems(params))
+    return next((problem for problem in problems if problem), None)
+
+
+def _state_problems(params):
+    if params["state"] == "disabled":
+        given = [option for option in ENROLMENT_OPTIONS if params[option]]
+        yield "%s only apply to state=enabled." % ", ".join(given) if given else None
+    else:
+        yield from _enrolment_problems(params)
+
+
+def _enrolment_problems(params):
+    if params["code"] and params["recreate"]:
+        yield "code finishes an enrolment and recreate starts a new one: give only one of them."
+    if params["recreate"] and not params["verify"]:
+        yield ("recreate=true needs verify=true: the old secret stays active until the new one is verified, and a code "
+               "for a user whose MFA is enabled is ignored. To give a person a new secret, disable MFA and enrol again.")
+    destination = params["secret_destination"]
+    if destination == "vault":
+        yield ("secret_destination=vault is written by this module's action plugin, which did not run: call the module "
+               "as a task (not through a wrapper that bypasses action plugins).")
+    if not params["code"]:
+        yield from destination_problems(params)
+    if params["qr_code_path"]:
+        yield _qr_code_path_problem(params["qr_code_path"])
+    if params["verify"] and not params["code"]:
+        yield missing_pyotp("verify=true (computing the code of the new secret)")
+
+
+def _qr_code_path_problem(path):
+    if load_segno() is None:
+        return MissingLibraryError("segno", "qr_code_path")
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
+        return "qr_code_path=%s: the directory %s does not exist or is not writable." % (path, directory)
+    return None
+
+
+class Enrolment:
+    """One run of veeam_gcp_user_mfa: params are the module's, warn its warning function."""
+
+    def __init__(self, client, params, check_mode, diff_mode, warn):
+        self.client = client
+        self.params = params
+        self.check_mode = check_mode
+        self.diff_mode = diff_mode
+        self.warn = warn
+
+    def ensure(self):
+        name = self.params["name"]
+        user = self.client.get_user(name)
+        if user is None:
+            raise InputError("name=%s: the user does not exist; create it with veeam_community.backup.veeam_gcp_user first."
+                             % name)
+        enabled = bool(user.get("mfaEnabled"))
+        if self.params["state"] == "disabled":
+            return self._disable(enabled)
+        if self.params["code"]:
+            return self._finish(enabled)
+        return self._enable(enabled)
+
+    def _report(self, changed, enabled, now_enabled, **secrets):
+        before = {"name": self.params["name"], "mfaEnabled": enabled}
+        after = dict(before, mfaEnabled=now_enabled)
+        if changed and self.params["state"] == "enabled" and not self.params["code"]:
+            after["secretKey"] = MASK
+        return module_result(changed, self.diff_mode, before, after, mfa_enabled=now_enabled, **secrets)
+
+    def _disable(self, enabled):
+        if enabled and not self.check_mode:
+            self.client.mfa_disable(self.params["name"])
+        return self._report(enabled, enabled, False)
+
+    def _finish(self, enabled):
+        params = self.params
+        if enabled:
+            self.warn("MFA of %s is already enabled, so the code was not used: the enrolment it belongs to was finished "
+                      "before, or replaced. Nothing changed." % params["name"])
+        elif not self.check_mode:
+            self.client.mfa_accept(params["name"], params["code"], params["enrollment_token"])
+        return self._report(not enabled, enabled, True)
+
+    def _enable(self, enabled):
+        params = self.params
+        if enabled and not params["recreate"]:
+            return self._report(False, enabled, enabled)
+        if self.check_mode:
+            return self._report(True, enabled, enabled or params["verify"])
+        enrolment = self.client.mfa_enable(params["name"], recreate=enabled)
+        self._store(enrolment)
+        if params["verify"]:
+            self._confirm(enrolment)
+        now_enabled = enabled or params["verify"]
+        destination = params["secret_destination"]
+        if destination != "result":
+            token = {} if params["verify"] else {"enrollment_token": enrolment["token"]}
+            return self._report(True, enabled, now_enabled, **token)
+        return self._report(True, enabled, now_enabled, secret_key=enrolment["secretKey"],
+                            qr_string=enrolment["qrString"], scratch_codes=enrolment.get("scratchCodes") or [],
+                            enrollment_token=enrolment["token"])
+
+    def _confirm(self, enrolment):
+        try:
+            code = totp_now(enrolment["secretKey"], "the issued secretKey")
+            self.client.mfa_accept(self.params["name"], code, enrolment["token"])
+        except VeeamApiError as exc:
+            raise exc.reworded("%s. %s" % (exc.message.rstrip("."), UNCONFIRMED)) from None
+
+    def _store(self, enrolment):
+        """Keep the issued secret where it was asked for, before the enrolment is accepted."""
+        params = self.params
+        to_directory = params["secret_destination"] in ("directory",)
+        try:
+            if to_directory:
+                write_directory(params["secret_directory"], secret_data(params["name"], enrolment))
+            elif params["qr_code_path"]:
+                write_qr_code(params["qr_code_path"], enrolment["qrString"])
+        except OSError as exc:
+            target = ("secret_destination=directory (secret_directory=%s)" % params["secret_directory"]
+                      if to_directory else "qr_code_path=%s" % params["qr_code_path"])
+            raise VeeamApiError(NOT_STORED % (target, exc.strerror or exc, params["name"])) from None
