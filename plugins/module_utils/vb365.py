@@ -219,7 +219,6 @@ class VB365Client(ApiClient):
                 "changed. Point the repository at other cloud credentials (or remove the repository) first, then run "
                 "again." % (account_id, self.product), server_words_as_details=True) from None
 
-
     # --- object storage: buckets, folders, encryption keys, repositories, proxies ------------------
 
     def list_buckets(self, account_type, account_id, location, name=None):

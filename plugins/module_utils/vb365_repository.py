@@ -52,7 +52,7 @@ def repository_spec():
         "retention_period": {"type": "str"},
         "size_limit_gb": {"type": "int"},
         "immutability_days": {"type": "int"},
-        "encryption_key": {"type": "str"},
+        "encryption_key": {"type": "str", "no_log": False},  # the key's description, not a secret
         "state": dict(STATE_OPTION),
     }
     spec.update(location_options())
@@ -219,11 +219,10 @@ def _update(client, params, check_mode, diff_mode, current, ids):
     changes = changed_fields(before, desired(params, ids))
     fixed = [FIXED[field] for field in FIXED if field in changes]
     if fixed:
+        facts = "; ".join("%s is %s, not %s" % (key, have, want) for key, (have, want) in changes.items() if key in FIXED)
         raise InputError("repository '%s': %s cannot be changed after the repository is created (%s); nothing was "
                          "changed. Keep the current values, or remove the repository and add a new one."
-                         % (params["name"], ", ".join(fixed), "; ".join("%s is %s, not %s" % (key, have, want)
-                                                                       for key, (have, want) in changes.items()
-                                                                       if key in FIXED)))
+                         % (params["name"], ", ".join(fixed), facts))
     if not changes:
         return module_result(False, diff_mode, before, before, repository=current)
     after = dict(before, **{key: want for key, (_have, want) in changes.items()})

@@ -25,14 +25,14 @@ options:
   password:
     description:
       - The encryption password. Never logged, never shown in a diff. Required to add a key.
-      - Keep it safe: backups encrypted with it cannot be restored without it.
+      - Keep it safe, as backups encrypted with it cannot be restored without it.
     type: str
   organization_id:
     description: Id (uuid) of the Microsoft 365 organization the key belongs to; sent when the key is added.
     type: str
   update_password:
     description:
-      - V(on_create) is the only thing this API allows: O(password) is sent when the key is added, never after.
+      - V(on_create) is the only thing this API allows. O(password) is sent when the key is added, never after.
       - V(always) is refused before any request, because there is no way to change a stored password. To rotate,
         add a key with a new description, point repositories at it, and remove the old key.
     type: str

@@ -11,7 +11,7 @@ version_added: 0.2.0
 description:
   - Creates a folder in an Amazon S3 or S3-compatible bucket or an Azure Blob container through Veeam Backup for
     Microsoft 365 (C(POST .../folders)), unless the bucket already has a folder of that name.
-  - Create only. The VB365 REST API has no operation that removes a folder, so this module has no O(state);
+  - Create only. The VB365 REST API has no operation that removes a folder, so this module has no C(state) option;
     remove a folder with the storage provider's own tools.
 author:
   - Veeam community collection maintainers (@veeam-community)

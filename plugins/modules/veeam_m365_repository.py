@@ -78,9 +78,11 @@ options:
     type: str
   state:
     description:
-      - V(present) adds or updates the repository. V(absent) removes it, as the vendor documents C(DELETE), "from
-        the Veeam Backup for Microsoft 365 infrastructure": the configuration only. The folder and the backup data
-        in it stay in the bucket; a new repository can use that folder again.
+      - V(present) adds or updates the repository.
+      - V(absent) removes it. The vendor documents C(DELETE /v8/BackupRepositories/{id}) as removing the repository
+        "from the Veeam Backup for Microsoft 365 infrastructure", that is its configuration; it does not say that
+        the backup data is deleted. The folder and the backup data in it stay in the bucket (delete them with the
+        storage provider's tools if they are no longer needed); a new repository can use that folder again.
     type: str
     choices: [present, absent]
     default: present
