@@ -229,6 +229,9 @@ def _update(client, params, check_mode, diff_mode, current, ids):
     for given, other in (("proxyId", "proxyPoolId"), ("proxyPoolId", "proxyId")):
         if given in changes:
             after[other] = None  # a repository has one proxy or one pool
+    for flag, value in (("sizeLimitEnabled", "sizeLimitGB"), ("enableImmutability", "immutabilityPeriodDays")):
+        if not after[flag]:
+            after[value] = None  # 0 turns the setting off: no value goes with it
     kind = KIND_BY_STORAGE_TYPE[before["storageType"]]
     bucket = {key: value for key, value in current["objectStorage"][BUCKET_FIELDS[kind]].items() if key != "_links"}
     body = _body(after, kind, bucket, current)
