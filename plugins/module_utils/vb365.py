@@ -1,6 +1,6 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Client of the Veeam Backup for Microsoft 365 (VB365) REST API v8: token, refresh, logout, /Accounts.
+"""Client of the Veeam Backup for Microsoft 365 (VB365) REST API v8: token, refresh, logout, /Accounts, object storage.
 
 Also holds what the VB365 modules share: the account type names, option validation and the
 comparable view of an account. The client knows nothing of Ansible; it raises VeeamApiError.
@@ -18,6 +18,17 @@ LOGIN_PATH = "/v8/token"
 LOGOUT_PATH = "/v8/token/logout"
 ACCOUNTS_PATH = "/v8/Accounts"
 # Without it the server also demands the antiforgery cookie a browser would keep.
+KEYS_PATH = "/v8/EncryptionKeys"
+REPOSITORIES_PATH = "/v8/BackupRepositories"
+PROXIES_PATH = "/v8/Proxies"
+POOLS_PATH = "/v8/ProxyPools"
+PAGE_SIZE = 500
+# Account type (API enum) -> where its buckets (containers for Azure) are browsed.
+STORAGE_PATHS = {
+    "amazonS3Account": "/v8/S3Resources/buckets",
+    "amazonS3CompatibleAccount": "/v8/S3CompatibleResources/buckets",
+    "azureBlobAccount": "/v8/AzureResources/containers",
+}
 NO_ANTIFORGERY = {"disable_antiforgery_token": "true"}
 
 # Module choice -> API enum.
@@ -207,6 +218,81 @@ class VB365Client(ApiClient):
                 "cloud account %s is in use by an object storage repository, so %s refused to remove it; nothing was "
                 "changed. Point the repository at other cloud credentials (or remove the repository) first, then run "
                 "again." % (account_id, self.product), server_words_as_details=True) from None
+
+    # --- object storage: buckets, folders, encryption keys, repositories, proxies ------------------
+
+    def list_buckets(self, account_type, account_id, location, name=None):
+        """The buckets (containers for Azure) that the account sees at location (API query names)."""
+        params = dict(location, accountId=account_id, **({"Name": name} if name else {}))
+        return _account_list(self.call("GET", STORAGE_PATHS[account_type], params=params).body)
+
+    def list_folders(self, account_type, account_id, location, bucket):
+        path = "%s/%s/folders" % (STORAGE_PATHS[account_type], quote_segment(bucket))
+        return _account_list(self.call("GET", path, params=dict(location, accountId=account_id)).body)
+
+    def create_folder(self, account_type, account_id, location, bucket, folder):
+        path = "%s/%s/folders" % (STORAGE_PATHS[account_type], quote_segment(bucket))
+        response = self.call("POST", path, params=dict(location, accountId=account_id), json={"name": folder})
+        return response.body if isinstance(response.body, dict) else {"name": folder}
+
+    def list_encryption_keys(self, description=None):
+        params = {"description": description} if description is not None else {}
+        return _account_list(self.call("GET", KEYS_PATH, params=params).body)
+
+    def create_encryption_key(self, password, description, organization_id=None):
+        self.http.add_secret(password)
+        body = {"password": password, "description": description}
+        if organization_id:
+            body["organizationId"] = organization_id
+        response = self.call("POST", KEYS_PATH, json=body)
+        if isinstance(response.body, dict) and response.body.get("id"):
+            return response.body
+        created = self.list_encryption_keys(description)
+        if len(created) != 1:
+            raise VeeamApiError("the server accepted the new encryption key but it cannot be read back; list the keys "
+                                "to check.", status=response.status, method="POST", path=KEYS_PATH)
+        return created[0]
+
+    def delete_encryption_key(self, key_id, users):
+        """Remove a key; users: names of the repositories known to use it (for the message of a refusal)."""
+        path = "%s/%s" % (KEYS_PATH, quote_segment(key_id))
+        try:
+            return self.call("DELETE", path, missing_ok=True) is not None
+        except VeeamApiError as exc:
+            if not _is_in_use_error(exc):
+                raise
+            raise exc.reworded("encryption key %s is in use by backup repositories (%s), so %s refused to remove it; "
+                               "nothing was changed." % (key_id, ", ".join(users) or "see details", self.product),
+                               server_words_as_details=True) from None
+
+    def list_repositories(self):
+        return self._pages(REPOSITORIES_PATH)
+
+    def create_repository(self, body):
+        return self.call("POST", REPOSITORIES_PATH, json=body).body
+
+    def update_repository(self, repository_id, body):
+        self.call("PUT", "%s/%s" % (REPOSITORIES_PATH, quote_segment(repository_id)), json=body)
+
+    def delete_repository(self, repository_id):
+        return self.call("DELETE", "%s/%s" % (REPOSITORIES_PATH, quote_segment(repository_id)), missing_ok=True) is not None
+
+    def list_proxies(self):
+        return self._pages(PROXIES_PATH)
+
+    def list_proxy_pools(self):
+        return self._pages(POOLS_PATH)
+
+    def _pages(self, path):
+        """Every item of a PageOf... collection, page by page."""
+        items, offset = [], 0
+        while True:
+            body = self.call("GET", path, params={"limit": PAGE_SIZE, "offset": offset}).body
+            page = _account_list(body)
+            items.extend(page)
+            if len(page) < PAGE_SIZE:
+                return items
+            offset += len(page)
 
 
 def _account_path(account_id):

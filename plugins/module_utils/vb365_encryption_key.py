@@ -1,0 +1,94 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The desired state of one VB365 encryption key (an object storage encryption password), found by its description.
+
+The API has no PUT for keys: a password cannot be changed, and it is never read back. So a key that exists is
+left as it is, and update_password=always is refused before any request.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._compare import ALWAYS, STATE_OPTION, UPDATE_PASSWORD_OPTION
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import normalize_uuid, uuid_option_problem
+
+
+def key_spec():
+    return {
+        "description": {"type": "str", "required": True},
+        "password": {"type": "str", "no_log": True},
+        "organization_id": {"type": "str"},
+        "update_password": dict(UPDATE_PASSWORD_OPTION),
+        "state": dict(STATE_OPTION),
+    }
+
+
+def input_problem(params):
+    if not params["description"].strip():
+        return "description must not be empty: it is what identifies the encryption key."
+    if params["update_password"] == ALWAYS:
+        return ("update_password=always cannot be done: the VB365 API has no way to change the password of an "
+                "encryption key (no PUT /v8/EncryptionKeys/{id}) and never returns it. To rotate, add a key with a new "
+                "description, point the repositories at it, then remove the old key (state=absent).")
+    return uuid_option_problem(params, ("organization_id",))
+
+
+def pick_key(keys, description):
+    """The one key with exactly this description, or None; InputError on several."""
+    found = [key for key in keys if key.get("description") == description]
+    if len(found) > 1:
+        raise InputError("%d encryption keys have the description '%s' (ids: %s), so it does not say which one is "
+                         "meant. Remove the extra ones, or give them distinct descriptions in the console."
+                         % (len(found), description, ", ".join(str(key.get("id")) for key in found)))
+    return found[0] if found else None
+
+
+def users_of(key_id, repositories):
+    """Names of the repositories that encrypt with key_id."""
+    return [repo.get("name") for repo in repositories
+            if str(repo.get("encryptionKeyId") or "").lower() == str(key_id).lower()]
+
+
+def comparable(key):
+    return {"description": key.get("description"), "organizationId": normalize_uuid(key.get("organizationId"))}
+
+
+def ensure_key(client, params, check_mode, diff_mode, keys=None, repositories=None):
+    """Bring one key to params; keys / repositories: lists already read (None: read them here)."""
+    if keys is None:
+        keys = client.list_encryption_keys(params["description"])
+    current = pick_key(keys, params["description"])
+    if params["state"] == "absent":
+        return _remove(client, check_mode, diff_mode, current, repositories)
+    if current is not None:
+        return module_result(False, diff_mode, comparable(current), comparable(current), encryption_key=current)
+    if not params["password"]:
+        raise InputError("password is required to create the encryption key '%s'." % params["description"])
+    after = {"description": params["description"], "organizationId": normalize_uuid(params["organization_id"])}
+    key = dict(after, id=None)
+    if not check_mode:
+        key = client.create_encryption_key(params["password"], params["description"], after["organizationId"])
+    return module_result(True, diff_mode, {}, dict(after, password=MASK), encryption_key=key)
+
+
+def _remove(client, check_mode, diff_mode, current, repositories):
+    if current is None:
+        return module_result(False, diff_mode, {}, {}, encryption_key={})
+    users = users_of(current["id"], client.list_repositories() if repositories is None else repositories)
+    if users:
+        raise InputError("encryption key '%s' (id %s) is used by the backup repositories %s; nothing was changed. "
+                         "Remove those repositories (or create them anew with another key) first."
+                         % (current.get("description"), current["id"], ", ".join(users)))
+    if not check_mode:
+        client.delete_encryption_key(current["id"], users)
+    return module_result(True, diff_mode, comparable(current), {}, encryption_key={})
+
+
+def read_keys(client, params):
+    """veeam_m365_encryption_key_info: the keys (optionally those of one description), with the repositories using each."""
+    keys = [key for key in client.list_encryption_keys(params["description"])
+            if params["description"] is None or key.get("description") == params["description"]]
+    repositories = client.list_repositories() if keys else []
+    return {"changed": False, "encryption_keys": [dict(key, used_by=users_of(key["id"], repositories)) for key in keys]}

@@ -1,0 +1,146 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Where VB365 object storage is: the cloud account that sees it, the bucket (container) location, its folders.
+
+The one place that resolves an account (by id or by the natural key of veeam_m365_account) and turns the location
+options into the API's query and body fields; veeam_m365_object_storage_info, veeam_m365_object_storage_folder
+and the repository logic use it.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import (
+    ACCOUNT_TYPES,
+    canonical_type,
+    filter_options,
+    uuid_option_problem,
+)
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import pick_account, read_candidates
+
+S3, S3_COMPATIBLE, AZURE = ACCOUNT_TYPES["amazon_s3"], ACCOUNT_TYPES["s3_compatible"], ACCOUNT_TYPES["azure_blob"]
+# Account type -> objectStorage.type of a repository, and the fields of its bucket and folder.
+STORAGE_TYPES = {S3: "AmazonS3", S3_COMPATIBLE: "AmazonS3Compatible", AZURE: "AzureBlob"}
+BUCKET_FIELDS = {S3: "amazonBucketS3Aws", S3_COMPATIBLE: "amazonBucketS3Compatible", AZURE: "azureContainer"}
+FOLDER_FIELDS = {S3: "s3Folder", S3_COMPATIBLE: "s3Folder", AZURE: "azureFolder"}
+
+
+def account_option():
+    """The account option: by id, or by account_type + user_name (+ organization_id) as in veeam_m365_account."""
+    return {"type": "dict", "required": True, "options": filter_options()}
+
+
+def location_options():
+    """Where the bucket is: region (Amazon S3, Azure) or endpoint (S3-compatible)."""
+    return {
+        "region_type": {"type": "str", "default": "Global"},
+        "region_id": {"type": "str"},
+        "service_point": {"type": "str"},
+        "custom_region_id": {"type": "str"},
+        "trust_server_certificate": {"type": "bool", "default": False},
+        "trusted_certificate_thumbprint": {"type": "str"},
+    }
+
+
+def account_problem(account):
+    """Why the account option cannot select one account, else None (no request)."""
+    if not account["id"] and not (account["account_type"] and account["user_name"]):
+        return "account: give id, or account_type and user_name, to say which cloud account sees the bucket."
+    return uuid_option_problem(account)
+
+
+def location_problem(params, account_type=None):
+    """Why the location options do not fit the account type (None: not known yet), else None."""
+    given = account_type or ACCOUNT_TYPES.get(params["account"]["account_type"])
+    if given == S3_COMPATIBLE and not params["service_point"]:
+        return "service_point (the endpoint address) is required for an s3_compatible account."
+    return None
+
+
+def resolve_account(client, account):
+    """The account (as the API returns it) that the account option names; InputError when there is none."""
+    found = pick_account(account, read_candidates(client, account))
+    if found is None:
+        if account["id"]:
+            raise InputError("account: no cloud account has id %s." % account["id"])
+        raise InputError("account: no %s cloud account has user_name '%s'. Create it first with "
+                         "veeam_m365_account." % (account["account_type"], account["user_name"]))
+    return found
+
+
+def account_type_of(account):
+    return canonical_type(account.get("accountType"))
+
+
+def location_query(account_type, params):
+    """The query parameters that place a bucket (and its folders) for this account type."""
+    if account_type == S3_COMPATIBLE:
+        query = {"ServicePoint": params["service_point"], "CustomRegionId": params["custom_region_id"] or "us-east-1",
+                 "trustServerCertificate": "true" if params["trust_server_certificate"] else "false",
+                 "trustedServerCertificateThumbprint": params["trusted_certificate_thumbprint"]}
+    else:
+        query = {"RegionType": params["region_type"]}
+        if account_type == S3:
+            query["RegionId"] = params["region_id"]
+    return {key: value for key, value in query.items() if value is not None}
+
+
+def bucket_body(account_type, params, bucket):
+    """objectStorage's bucket (or container) object of a repository body."""
+    if account_type == S3_COMPATIBLE:
+        return {"name": bucket, "servicePoint": params["service_point"],
+                "customRegionId": params["custom_region_id"] or "us-east-1",
+                "trustServerCertificate": params["trust_server_certificate"],
+                "trustedServerCertificateThumbprint": params["trusted_certificate_thumbprint"]}
+    body = {"name": bucket, "regionType": params["region_type"]}
+    if account_type == S3 and params["region_id"]:
+        body["regionId"] = params["region_id"]
+    return body
+
+
+def _names(items):
+    return [item.get("name") for item in items]
+
+
+def read_storage(client, params):
+    """veeam_m365_object_storage_info: the buckets the account sees, each with its folders."""
+    account = resolve_account(client, params["account"])
+    kind = account_type_of(account)
+    problem = location_problem(params, kind)
+    if problem:
+        raise InputError(problem)
+    query = location_query(kind, params)
+    buckets = client.list_buckets(kind, account["id"], query, params["bucket"])
+    if params["bucket"]:
+        buckets = [bucket for bucket in buckets if bucket.get("name") == params["bucket"]]
+    result = [dict(bucket, folders=_names(client.list_folders(kind, account["id"], query, bucket["name"])))
+              for bucket in buckets]
+    return {"changed": False, "account_id": account["id"], "account_type": kind, "buckets": result}
+
+
+def ensure_folder(client, params, check_mode, diff_mode):
+    """veeam_m365_object_storage_folder: create the folder when the bucket has none of that name (create only)."""
+    account = resolve_account(client, params["account"])
+    kind = account_type_of(account)
+    problem = location_problem(params, kind)
+    if problem:
+        raise InputError(problem)
+    query = location_query(kind, params)
+    folders = _names(client.list_folders(kind, account["id"], query, params["bucket"]))
+    before = {"bucket": params["bucket"], "folders": folders}
+    if params["folder"] in folders:
+        return module_result(False, diff_mode, before, before, folder={"name": params["folder"]})
+    folder = {"name": params["folder"], "path": None}
+    if not check_mode:
+        folder = client.create_folder(kind, account["id"], query, params["bucket"], params["folder"])
+    after = {"bucket": params["bucket"], "folders": folders + [params["folder"]]}
+    return module_result(True, diff_mode, before, after, folder=folder)
+
+
+def folder_input_problem(params):
+    for name in ("bucket", "folder"):
+        value = params[name]
+        if not value or value != value.strip() or "/" in value or "\\" in value:
+            return "%s='%s' must be one non-empty name without '/', '\\' or outer spaces." % (name, value)
+    return account_problem(params["account"]) or location_problem(params)

@@ -1,0 +1,268 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The desired state of one VB365 object storage backup repository, found by its name.
+
+Names in the options (account, proxy, proxy pool, encryption key) are resolved to ids in resolve(), the one place
+that does it; the fields the API cannot change after creation are refused before any write.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._compare import STATE_OPTION, changed_fields
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_encryption_key import pick_key
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import (
+    BUCKET_FIELDS,
+    FOLDER_FIELDS,
+    STORAGE_TYPES,
+    account_option,
+    account_problem,
+    account_type_of,
+    bucket_body,
+    location_options,
+    location_problem,
+    resolve_account,
+)
+
+RETENTION_TYPES = {"item_level": "ItemLevel", "snapshot_based": "SnapshotBased"}
+PERIOD_TYPES = {"daily": "Daily", "monthly": "Monthly", "yearly": "Yearly"}
+PERIOD_FIELDS = {"Daily": "dailyRetentionPeriod", "Monthly": "monthlyRetentionPeriod", "Yearly": "yearlyRetentionPeriod"}
+YEARLY = ("Year1", "Years2", "Years3", "Years5", "Years7", "Years10", "Years25", "Keep")
+KIND_BY_STORAGE_TYPE = {value: key for key, value in STORAGE_TYPES.items()}
+KIND_BY_STORAGE_TYPE.update(WasabiCloud=KIND_BY_STORAGE_TYPE["AmazonS3Compatible"], IBMCloud=KIND_BY_STORAGE_TYPE["AmazonS3Compatible"])
+# Kept as they are on update: the schedule of the retention clean-up, which the module does not manage.
+SCHEDULE = ("retentionFrequencyType", "dailyTime", "dailyType", "monthlyTime", "monthlyDaynumber", "monthlyDayofweek")
+# Fields the API cannot change after creation (VB365 console: set once when the repository is added).
+FIXED = {"retentionType": "retention_type", "objectStorageEncryptionEnabled": "encryption_key",
+         "bucket": "bucket", "folder": "folder", "enableImmutability": "immutability_days", "storageType": "account"}
+
+
+def repository_spec():
+    spec = {
+        "name": {"type": "str", "required": True},
+        "description": {"type": "str"},
+        "account": dict(account_option(), required=False),
+        "bucket": {"type": "str"},
+        "folder": {"type": "str"},
+        "proxy": {"type": "str"},
+        "proxy_pool": {"type": "str"},
+        "retention_type": {"type": "str", "choices": list(RETENTION_TYPES)},
+        "retention_period_type": {"type": "str", "choices": list(PERIOD_TYPES)},
+        "retention_period": {"type": "str"},
+        "size_limit_gb": {"type": "int"},
+        "immutability_days": {"type": "int"},
+        "encryption_key": {"type": "str", "no_log": False},  # the key's description, not a secret
+        "state": dict(STATE_OPTION),
+    }
+    spec.update(location_options())
+    return spec
+
+
+def input_problem(params):
+    """Everything about the options that can be checked before the first request."""
+    if not params["name"].strip():
+        return "name must not be empty."
+    if params["state"] == "absent":
+        return None
+    if params["proxy"] and params["proxy_pool"]:
+        return "give proxy or proxy_pool, not both: a repository belongs to one backup proxy or one proxy pool."
+    for name in ("size_limit_gb", "immutability_days"):
+        if params[name] is not None and params[name] < 0:
+            return "%s=%s must be 0 (off) or a positive number." % (name, params[name])
+    if params["account"]:
+        problem = account_problem(params["account"]) or location_problem(params)
+        if problem:
+            return problem
+    return _retention_problem(params)
+
+
+def _retention_problem(params):
+    kind, period = params["retention_period_type"], params["retention_period"]
+    if (kind is None) != (period is None):
+        return "give retention_period_type and retention_period together."
+    if kind == "yearly" and period not in YEARLY:
+        return "retention_period=%s does not fit retention_period_type=yearly: use one of %s." % (period, ", ".join(YEARLY))
+    if kind in ("daily", "monthly") and not (period.isdigit() and int(period) > 0):
+        return "retention_period=%s must be a positive number of %s for retention_period_type=%s." % (
+            period, "days" if kind == "daily" else "months", kind)
+    return None
+
+
+def comparable(repo):
+    """The readable fields of a repository that the module manages, flattened."""
+    storage = repo.get("objectStorage") or {}
+    kind = KIND_BY_STORAGE_TYPE.get(storage.get("type"))
+    period_type = repo.get("retentionPeriodType")
+    return {
+        "name": repo.get("name"), "description": repo.get("description") or "",
+        "proxyId": _lower(repo.get("proxyId")), "proxyPoolId": _lower(repo.get("proxyPoolId")),
+        "retentionType": repo.get("retentionType"), "retentionPeriodType": period_type,
+        "retentionPeriod": repo.get(PERIOD_FIELDS.get(period_type, "")),
+        "objectStorageEncryptionEnabled": bool(repo.get("objectStorageEncryptionEnabled")),
+        "encryptionKeyId": _lower(repo.get("encryptionKeyId")),
+        "storageType": STORAGE_TYPES.get(kind), "accountId": _lower(storage.get("accountId")),
+        "bucket": (storage.get(BUCKET_FIELDS.get(kind)) or {}).get("name"), "folder": storage.get(FOLDER_FIELDS.get(kind)),
+        "sizeLimitEnabled": bool(storage.get("sizeLimitEnabled")), "sizeLimitGB": storage.get("sizeLimitGB"),
+        "enableImmutability": bool(storage.get("enableImmutability")),
+        "immutabilityPeriodDays": storage.get("immutabilityPeriodDays"),
+    }
+
+
+def _lower(value):
+    return str(value).lower() if value else None
+
+
+def pick_repository(repositories, name):
+    """The repository of this name (names are unique whatever their case), or None."""
+    return next((repo for repo in repositories if str(repo.get("name", "")).lower() == name.lower()), None)
+
+
+def _by_name(items, field, name, what, option):
+    found = [item for item in items if str(item.get(field, "")).lower() == name.lower()]
+    if not found:
+        raise InputError("%s='%s': no %s has this name (there are: %s)." % (
+            option, name, what, ", ".join(sorted(str(item.get(field)) for item in items)) or "none"))
+    return _lower(found[0]["id"])
+
+
+def resolve(client, params, lists):
+    """The ids the options name: lists holds what was read already (keys 'proxies', 'pools', 'keys'), filled here."""
+    ids = {"account": None}
+    if params["account"]:
+        account = resolve_account(client, params["account"])
+        ids["account"] = account
+    if params["proxy"]:
+        ids["proxyId"] = _by_name(_list(lists, "proxies", client.list_proxies), "hostName", params["proxy"],
+                                  "backup proxy", "proxy")
+    if params["proxy_pool"]:
+        ids["proxyPoolId"] = _by_name(_list(lists, "pools", client.list_proxy_pools), "name", params["proxy_pool"],
+                                      "backup proxy pool", "proxy_pool")
+    if params["encryption_key"]:
+        key = pick_key(_list(lists, "keys", client.list_encryption_keys), params["encryption_key"])
+        if key is None:
+            raise InputError("encryption_key='%s': no encryption key has this description. Add it first with "
+                             "veeam_m365_encryption_key." % params["encryption_key"])
+        ids["encryptionKeyId"] = _lower(key["id"])
+    return ids
+
+
+def _list(lists, name, read):
+    if lists.get(name) is None:
+        lists[name] = read()
+    return lists[name]
+
+
+def desired(params, ids):
+    """The comparable fields the task sets; None: leave as it is."""
+    account = ids["account"]
+    want = {
+        "name": params["name"], "description": params["description"],
+        "proxyId": ids.get("proxyId"), "proxyPoolId": ids.get("proxyPoolId"),
+        "retentionType": RETENTION_TYPES.get(params["retention_type"]),
+        "retentionPeriodType": PERIOD_TYPES.get(params["retention_period_type"]),
+        "retentionPeriod": _period(params),
+        "storageType": STORAGE_TYPES.get(account_type_of(account)) if account else None,
+        "accountId": _lower(account["id"]) if account else None,
+        "bucket": params["bucket"], "folder": params["folder"],
+    }
+    if params["encryption_key"] is not None:
+        want.update(objectStorageEncryptionEnabled=bool(params["encryption_key"]), encryptionKeyId=ids.get("encryptionKeyId"))
+    for days, (flag, value) in ((params["size_limit_gb"], ("sizeLimitEnabled", "sizeLimitGB")),
+                                (params["immutability_days"], ("enableImmutability", "immutabilityPeriodDays"))):
+        if days is not None:
+            want.update({flag: days > 0, value: days or None})
+    return want
+
+
+def _period(params):
+    period = params["retention_period"]
+    return int(period) if period and period.isdigit() else period
+
+
+def ensure_repository(client, params, check_mode, diff_mode, repositories=None, lists=None):
+    """Bring one repository to params; repositories / lists: what the caller read already (None: read here)."""
+    current = pick_repository(client.list_repositories() if repositories is None else repositories, params["name"])
+    if params["state"] == "absent":
+        return _remove(client, check_mode, diff_mode, current)
+    ids = resolve(client, params, {} if lists is None else lists)
+    if current is None:
+        return _create(client, params, check_mode, diff_mode, ids)
+    return _update(client, params, check_mode, diff_mode, current, ids)
+
+
+def _remove(client, check_mode, diff_mode, current):
+    if current is None:
+        return module_result(False, diff_mode, {}, {}, repository={})
+    if not check_mode:
+        client.delete_repository(current["id"])
+    return module_result(True, diff_mode, comparable(current), {}, repository={})
+
+
+def _create(client, params, check_mode, diff_mode, ids):
+    missing = [name for name in ("account", "bucket", "folder", "retention_type") if not params[name]]
+    if not (params["proxy"] or params["proxy_pool"]):
+        missing.append("proxy or proxy_pool")
+    if missing:
+        raise InputError("repository '%s' does not exist, and creating it needs %s." % (params["name"], ", ".join(missing)))
+    after = dict(dict.fromkeys(comparable({})), **{k: v for k, v in desired(params, ids).items() if v is not None})
+    after.update(description=params["description"] or "", objectStorageEncryptionEnabled=bool(params["encryption_key"]))
+    body = _body(after, account_type_of(ids["account"]), bucket_body(account_type_of(ids["account"]), params, params["bucket"]))
+    repository = dict(body, id=None)
+    if not check_mode:
+        repository = client.create_repository(body)
+    return module_result(True, diff_mode, {}, after, repository=repository)
+
+
+def _update(client, params, check_mode, diff_mode, current, ids):
+    before = comparable(current)
+    changes = changed_fields(before, desired(params, ids))
+    fixed = [FIXED[field] for field in FIXED if field in changes]
+    if fixed:
+        facts = "; ".join("%s is %s, not %s" % (key, have, want) for key, (have, want) in changes.items() if key in FIXED)
+        raise InputError("repository '%s': %s cannot be changed after the repository is created (%s); nothing was "
+                         "changed. Keep the current values, or remove the repository and add a new one."
+                         % (params["name"], ", ".join(fixed), facts))
+    if not changes:
+        return module_result(False, diff_mode, before, before, repository=current)
+    after = dict(before, **{key: want for key, (_have, want) in changes.items()})
+    for given, other in (("proxyId", "proxyPoolId"), ("proxyPoolId", "proxyId")):
+        if given in changes:
+            after[other] = None  # a repository has one proxy or one pool
+    for flag, value in (("sizeLimitEnabled", "sizeLimitGB"), ("enableImmutability", "immutabilityPeriodDays")):
+        if not after[flag]:
+            after[value] = None  # 0 turns the setting off: no value goes with it
+    kind = KIND_BY_STORAGE_TYPE[before["storageType"]]
+    bucket = {key: value for key, value in current["objectStorage"][BUCKET_FIELDS[kind]].items() if key != "_links"}
+    body = _body(after, kind, bucket, current)
+    repository = dict(current, **{key: value for key, value in body.items() if key != "objectStorage"})
+    if not check_mode:
+        client.update_repository(current["id"], body)
+    return module_result(True, diff_mode, before, after, repository=repository)
+
+
+def _body(view, kind, bucket, current=None):
+    """A RESTBackupRepositoryFromClient from a comparable view; schedule fields kept from current."""
+    body = {key: view[key] for key in ("name", "description", "retentionType", "objectStorageEncryptionEnabled")}
+    for key in ("proxyId", "proxyPoolId", "encryptionKeyId", "retentionPeriodType"):
+        if view[key]:
+            body[key] = view[key]
+    if view["retentionPeriodType"]:
+        body[PERIOD_FIELDS[view["retentionPeriodType"]]] = view["retentionPeriod"]
+    body.update({key: current[key] for key in SCHEDULE if current and current.get(key) is not None})
+    storage = {"type": STORAGE_TYPES[kind], "accountId": view["accountId"], BUCKET_FIELDS[kind]: bucket,
+               FOLDER_FIELDS[kind]: view["folder"], "sizeLimitEnabled": bool(view["sizeLimitEnabled"]),
+               "enableImmutability": bool(view["enableImmutability"])}
+    for key in ("sizeLimitGB", "immutabilityPeriodDays"):
+        if view[key]:
+            storage[key] = view[key]
+    body["objectStorage"] = storage
+    return body
+
+
+def read_repositories(client, params):
+    """veeam_m365_repository_info: every repository, or the one named."""
+    repositories = client.list_repositories()
+    if params["name"]:
+        repositories = [repo for repo in repositories if str(repo.get("name", "")).lower() == params["name"].lower()]
+    return {"changed": False, "repositories": repositories}
