@@ -17,11 +17,6 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._api_client
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError, explained
 from ansible_collections.veeam_community.backup.plugins.module_utils._http import quote_segment
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import redact_text
-from ansible_collections.veeam_community.backup.plugins.module_utils._totp import (  # noqa: F401 - used by vbgc's callers
-    missing_pyotp,
-    require_pyotp,
-    totp_now,
-)
 
 TOKEN_PATH = "/api/v1/token"  # noqa: S105 - a URL path
 USERS_PATH = "/api/v1/users"

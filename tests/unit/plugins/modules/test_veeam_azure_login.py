@@ -59,8 +59,9 @@ def test_mfa_account_without_a_secret_fails_naming_the_option(server):
 
 
 def test_a_refused_login_says_what_to_check(server):
-    server.add("POST", TOKEN, status=401, body={"type": "about:blank", "title": "Unauthorized", "status": 401,
-                                                 "detail": "The user name or password is incorrect."})
+    problem = {"type": "about:blank", "title": "Unauthorized", "status": 401,
+               "detail": "The user name or password is incorrect."}
+    server.add("POST", TOKEN, status=401, body=problem)
     result = login(server)
     assert result["failed"]
     assert "The user name or password is incorrect" in result["msg"]

@@ -111,8 +111,8 @@ def test_a_password_that_fails_is_changed_with_the_admins_password(server):
     result = run(server, auth_username="admin", auth_password="admin-pw", auth_token=None, name="ops1",
                  password="new-pw-long-enough", update_password="always")
     assert result["changed"], result
-    assert server.calls("POST", OPS1 + "/changePassword")[0]["json"] == {"newPassword": "new-pw-long-enough",
-                                                                          "adminsPassword": "admin-pw"}
+    expected = {"newPassword": "new-pw-long-enough", "adminsPassword": "admin-pw"}
+    assert server.calls("POST", OPS1 + "/changePassword")[0]["json"] == expected
     assert "new-pw-long-enough" not in json.dumps(result) and "admin-pw" not in json.dumps(result)
 
 
@@ -150,10 +150,10 @@ def test_remove_deletes_by_id_and_again_is_unchanged(server):
 
 def test_a_problem_json_refusal_names_the_field(server):
     server.add("GET", USERS, body=page())
-    server.add("POST", USERS, status=400, body={"type": "about:blank", "title": "Bad Request", "status": 400,
-                                                 "detail": "One or more validation errors occurred.",
-                                                 "errors": {"password": ["The password must be at least 8 characters long."]}},
-               headers={"Content-Type": "application/problem+json"})
+    problem = {"type": "about:blank", "title": "Bad Request", "status": 400,
+               "detail": "One or more validation errors occurred.",
+               "errors": {"password": ["The password must be at least 8 characters long."]}}
+    server.add("POST", USERS, status=400, body=problem, headers={"Content-Type": "application/problem+json"})
     server.add("GET", USERS, body=page())
     result = run(server, **CREATE)
     assert result["failed"]
