@@ -18,7 +18,7 @@ from veeam_simulator import harness
 
 BENCH = Path(__file__).resolve().parent
 API_VERSION = "1.4-rev0"
-PREFIX = {"vb365": "VEEAM_VB365", "vbgc": "VEEAM_VBGC"}
+PREFIX = {"vb365": "VEEAM_VB365", "vbgc": "VEEAM_VBGC", "vbazure": "VEEAM_VBAZURE"}
 PLAYBOOK_TIMEOUT = 900  # seconds; a hung run stops the benchmark instead of blocking it
 TIMEOUT = 30  # seconds per REST request: every wait is bounded
 
@@ -32,10 +32,12 @@ def session_for(ready):
 
 
 def login(session, ready, api):
-    """A fresh access token for api ('vb365' or 'vbgc'); the login is journaled."""
+    """A fresh access token for api ('vb365', 'vbgc' or 'vbazure'); the login is journaled."""
     form = {"grant_type": "password", "username": ready["username"], "password": ready["password"]}
     if api == "vb365":
         url, headers = ready["vb365_url"] + "/v8/token", {}
+    elif api == "vbazure":
+        url, headers = ready["vbazure_url"] + "/api/oauth2/token", {}
     else:
         url, headers = ready["vbgc_url"] + "/api/v1/token", {"x-api-version": API_VERSION}
     response = session.post(url, data=form, headers=headers, timeout=TIMEOUT)
@@ -77,6 +79,9 @@ class Lab:
 
     def seed(self, users=(), accounts=()):
         return self.control("POST", "seed", {"vbgc_users": list(users), "vb365_accounts": list(accounts)})
+
+    def seed_vbazure(self, users):
+        return self.control("POST", "vbazure/seed", {"users": list(users)})
 
     def clear_journal(self):
         self.control("DELETE", "journal")

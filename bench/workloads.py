@@ -31,6 +31,8 @@ MFA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEH"  # noqa: S105 - a throwaway TOTP secre
 # The no-op state (seed_noop_state): three users and three S3 accounts exactly as listed here, and one MFA user.
 NOOP_USERS = [{"name": f"benchuser{suffix}", "description": f"Bench user{suffix}", "roles": [role]}
               for suffix, role in (("", "Portal Operator"), ("2", "Restore Operator"), ("3", "Portal Operator"))]
+AZURE_USERS = [{"name": f"benchuser{suffix}", "description": f"Bench user{suffix}", "role": role}
+               for suffix, role in (("", "PortalOperator"), ("2", "RestoreOperator"), ("3", "PortalOperator"))]
 NOOP_ACCOUNTS = [{"account_type": "amazon_s3", "user_name": f"AKIABENCHNOOP000{index}", "description": f"Bench account {index}"}
                  for index in (1, 2, 3)]
 
@@ -47,8 +49,13 @@ NOOP_TASKS = {
     "veeam_gcp_roles_info": ("vbgc", {}, "list the roles"),
     "veeam_gcp_user_mfa": ("vbgc", {"name": "benchmfa", "state": "enabled"}, "MFA already enabled"),
     "veeam_gcp_login": ("vbgc", {}, "log in, keep the token"),
+    "veeam_azure_user": ("vbazure", AZURE_USERS[0], "user exists with this description and role"),
+    "veeam_azure_users": ("vbazure", {"users": AZURE_USERS}, "3 users exist as listed"),
+    "veeam_azure_user_info": ("vbazure", {"name": "benchuser"}, "look up one user"),
+    "veeam_azure_user_mfa": ("vbazure", {"name": "benchmfa", "state": "enabled"}, "MFA already enabled"),
+    "veeam_azure_login": ("vbazure", {}, "log in, keep the token"),
 }
-LOGIN_MODULES = ("veeam_m365_login", "veeam_gcp_login")
+LOGIN_MODULES = ("veeam_m365_login", "veeam_gcp_login", "veeam_azure_login")
 # Probes from bench/probes (not shipped) that split the per-task cost of veeam_gcp_user_info.
 PROBES = {
     "bench_import_only": ("vbgc", {"name": "benchuser"}, "veeam_gcp_user_info without its request (imports, argument spec)"),
@@ -59,7 +66,7 @@ LIBRARY = {"ANSIBLE_LIBRARY": str(PROBES_DIR)}
 
 # What the import-time table measures: the libraries, the collection's module_utils, its modules, and the probes.
 COLLECTION = "ansible_collections.veeam_community.backup.plugins"
-MODULE_UTILS = ("_http", "_connection", "_runner", "vb365", "vb365_account", "vbgc", "vbgc_user")
+MODULE_UTILS = ("_http", "_connection", "_runner", "vb365", "vb365_account", "vbgc", "vbgc_user", "vbazure", "vbazure_user")
 IMPORT_TARGETS = [
     ("ansible.module_utils.basic", "what every module imports (ping too)"),
     ("requests", "requests, the HTTP library"),
@@ -100,6 +107,10 @@ def seed_noop_state(sim):
     accounts = [{"accountType": "amazonS3Account", "userName": account["user_name"], "password": "bench-secret",
                  "description": account["description"]} for account in NOOP_ACCOUNTS]
     sim.seed(users=users, accounts=accounts)
+    azure_users = [dict(user, password="Bench-Passw0rd") for user in AZURE_USERS]  # noqa: S106 - seeded simulator users
+    azure_users.append({"name": "benchmfa", "password": "Bench-Passw0rd", "description": "Bench MFA", "role": "RestoreOperator",
+                        "mfa_secret": MFA_SECRET})
+    sim.seed_vbazure(azure_users)
 
 
 def noop_playbook(module, count, with_ping):

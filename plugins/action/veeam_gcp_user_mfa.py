@@ -1,6 +1,6 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin of veeam_gcp_user_mfa: keeps a new secret in Vault / OpenBao before the enrolment is accepted.
+"""Action plugin of veeam_gcp_user_mfa (and, by a thin subclass, veeam_azure_user_mfa): keeps a new secret in Vault / OpenBao before the enrolment is accepted.
 
 The module does the enrolment; for secret_destination=vault this plugin runs it in its two steps (issue the secret
 with the enrolment left pending, then finish it with the current code) and writes the secret in between with
@@ -21,7 +21,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._mfa_secret
     destination_problems,
     secret_data,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import totp_now
+from ansible_collections.veeam_community.backup.plugins.module_utils._totp import totp_now
 
 KV2_WRITE = "community.hashi_vault.vault_kv2_write"
 DESTINATION = "secret_destination"

@@ -1,10 +1,12 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The base of every API client (vb365.py, vbgc.py): the bearer token and its life cycle, on top of the HTTP layer."""
+"""The base of every API client (vb365.py, vbgc.py, vbazure.py): the bearer token and its life cycle, on top of the HTTP
+layer; TokenGrantClient adds the OAuth2 form login with an MFA grant that VBGC and VBAzure share."""
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError, explained
+from ansible_collections.veeam_community.backup.plugins.module_utils._totp import totp_now
 
 
 class ApiClient:
@@ -110,3 +112,83 @@ class ApiClient:
     def _probe_path(self):
         """A cheap read that needs a valid token (for the check-mode prediction of revoke)."""
         raise NotImplementedError
+
+
+class TokenGrantClient(ApiClient):
+    """An OAuth2 token endpoint with the password, mfa and refresh grants (VBGC, VBAzure).
+
+    The password grant of an account with MFA answers with an mfa_token instead of an access token (how it says
+    so is the product's: _mfa_challenge()); the client then completes the mfa grant with the current TOTP code
+    of auth_mfa_secret. Subclasses set token_path and grant_types and implement _mfa_challenge(response).
+    """
+
+    token_path = None
+    grant_types = {"password": "password", "mfa": "mfa"}
+    token_hint = ""  # more options to check when the token endpoint answers 400
+
+    def __init__(self, http, mfa_secret=None, **kwargs):
+        super().__init__(http, **kwargs)
+        self.mfa_secret = mfa_secret
+        http.add_secret(mfa_secret)
+
+    def _mfa_challenge(self, response):
+        """The mfa_token of a password grant answer that asks for a second factor, else None."""
+        raise NotImplementedError
+
+    def _request_token(self):
+        form = {"grant_type": self.grant_types["password"], "username": self.username, "password": self.password}
+        response = self._token_request(form, "auth_username and auth_password")
+        mfa_token = self._mfa_challenge(response)
+        if mfa_token:
+            return self._mfa_grant(mfa_token)
+        return self._token_body(response)
+
+    def _mfa_grant(self, mfa_token):
+        self.http.add_secret(mfa_token)
+        if not self.mfa_secret:
+            raise VeeamApiError(
+                "%s asks for a multi-factor code for auth_username=%s: give auth_mfa_secret, the base32 "
+                "TOTP secret of that account, or log in with an account without MFA." % (self.product, self.username))
+        form = {"grant_type": self.grant_types["mfa"], "mfa_token": mfa_token,
+                "mfa_code": totp_now(self.mfa_secret, "auth_mfa_secret")}
+        response = self._token_request(form, "auth_mfa_secret (and the controller's clock)")
+        return self._token_body(response)
+
+    def _token_request(self, form, what_to_check):
+        failed = "logging in to %s as %s failed" % (self.product, self.username)
+        with explained((400,), failed, "Check %s%s." % (what_to_check, self.token_hint)), \
+                explained((401, 403), failed, "Check %s." % what_to_check):
+            return self.http.request("POST", self.token_path, form=form, idempotent=True)
+
+    def _token_body(self, response):
+        self._field(response.body, "access_token")
+        return response.body
+
+    def _field(self, body, name):
+        value = body.get(name) if isinstance(body, dict) else None
+        if not value:
+            raise VeeamApiError("the token answer of %s has no %s: is server pointing at its REST API?"
+                                % (self.product, name), method="POST", path=self.token_path)
+        return value
+
+    def _revoke_token(self):
+        self.http.request("DELETE", self.token_path, headers=self._auth_header())
+
+    def check_password(self, name, password):
+        """True when name can log in with password (also when MFA is asked next). Any token obtained is revoked."""
+        self.http.add_secret(password)
+        form = {"grant_type": self.grant_types["password"], "username": name, "password": password}
+        try:
+            response = self.http.request("POST", self.token_path, form=form, idempotent=True)
+        except VeeamApiError as exc:
+            if exc.status in (400, 401):
+                return False
+            raise
+        body = response.body if isinstance(response.body, dict) else {}
+        self.http.add_secret(body.get("mfa_token"))
+        token = body.get("access_token")
+        if token:
+            self.http.add_secret(token)
+            self.http.add_secret(body.get("refresh_token"))
+            self.http.request("DELETE", self.token_path, headers={"Authorization": "Bearer %s" % token})
+        return True

@@ -7,6 +7,8 @@ Both end the task through the runner's fail_json; neither knows Ansible.
 
 from __future__ import annotations
 
+import contextlib
+
 
 class VeeamApiError(Exception):
     """A failed call: what was asked (method, path) and what the server said. Never headers or bodies."""
@@ -57,3 +59,14 @@ class MissingLibraryError(InputError):
         super().__init__("%s needs %s." % (purpose, library))
         self.library = library
         self.purpose = purpose
+
+
+@contextlib.contextmanager
+def explained(statuses, what, hint):
+    """Reword a refusal (one of statuses) as 'what: server message. hint'."""
+    try:
+        yield
+    except VeeamApiError as exc:
+        if exc.status not in statuses:
+            raise
+        raise exc.reworded("%s: %s. %s" % (what, exc.message.rstrip("."), hint)) from None

@@ -221,15 +221,16 @@ class HttpClient:
         return HttpResponse(response.status_code, response.headers, body)
 
     def _error_from_response(self, method, path, response):
-        """Read either documented error shape (VB365 RESTExceptionInfo, VBGC problem body) or none."""
+        """Read any documented error shape (VB365 RESTExceptionInfo, VBGC problem body, RFC 7807 problem+json) or none."""
         try:
             body = response.json()
         except ValueError:
             body = None
         if not isinstance(body, dict):
             body = {}
-        message = body.get("message") or body.get("details") or body.get("title") or body.get("error_description") \
-            or body.get("error") or response.reason or "request failed"
+        message = body.get("message") or body.get("details") or body.get("detail") or body.get("title") \
+            or body.get("error_description") or body.get("error") or response.reason or "request failed"
+        message = _with_field_errors(str(message), body.get("errors"))
         details = body.get("details") if body.get("details") != message else None
         error_code = body.get("errorCode") or (body.get("error") if isinstance(body.get("error"), str) else None)
         return VeeamApiError(
@@ -237,6 +238,16 @@ class HttpClient:
             status=response.status_code, method=method, path=path, error_code=error_code,
             details=redact_text(str(details), self.secrets) if details else None,
         )
+
+
+def _with_field_errors(message, errors):
+    """message, followed by the per-field errors of a problem+json 400 that it does not say already."""
+    if not isinstance(errors, dict):
+        return message
+    lines = ["%s: %s" % (field, " ".join(str(text) for text in (texts if isinstance(texts, list) else [texts])))
+             for field, texts in errors.items()]
+    extra = [line for line in lines if line.split(": ", 1)[1] not in message]
+    return "%s (%s)" % (message, "; ".join(extra)) if extra else message
 
 
 def _parse_retry_after(value):

@@ -1,6 +1,7 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The MFA enrolment of one VBGC user, behind veeam_gcp_user_mfa: issue a secret, keep it where the task asks
+"""The MFA enrolment of one user, behind veeam_gcp_user_mfa and veeam_azure_user_mfa (the API client holds the
+product's calls): issue a secret, keep it where the task asks
 (_mfa_secrets.py), confirm it, or finish a pending enrolment, or switch MFA off.
 
 validate() checks the options before any request; Enrolment(...).ensure() does the work and returns the module
@@ -23,7 +24,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._mfa_secret
     write_qr_code,
 )
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import check_user_name, missing_pyotp, totp_now
+from ansible_collections.veeam_community.backup.plugins.module_utils._totp import missing_pyotp, totp_now
 
 ARGUMENT_SPEC = {
     "name": {"type": "str", "required": True},
@@ -48,9 +49,11 @@ ENROLMENT_OPTIONS = ("recreate", "code", "enrollment_token", "qr_code_path", "se
                      "vault_options")
 
 
-def validate(params):
-    """The first problem with the options that needs no request (a message or a MissingLibraryError), or None."""
-    problems = itertools.chain([check_user_name(params["name"])], _state_problems(params))
+def validate(params, name_problem):
+    """The first problem with the options that needs no request (a message or a MissingLibraryError), or None.
+
+    name_problem(name) is the product's user name rule: a message, or None."""
+    problems = itertools.chain([name_problem(params["name"])], _state_problems(params))
     return next((problem for problem in problems if problem), None)
 
 
@@ -90,7 +93,8 @@ def _qr_code_path_problem(path):
 
 
 class Enrolment:
-    """One run of veeam_gcp_user_mfa: params are the module's, warn its warning function."""
+    """One run of an MFA module: params are the module's, warn its warning function; client offers get_user(name),
+    mfa_enable(name, recreate), mfa_accept(name, code, token), mfa_disable(name) and names its user_module."""
 
     def __init__(self, client, params, check_mode, diff_mode, warn):
         self.client = client
@@ -103,8 +107,8 @@ class Enrolment:
         name = self.params["name"]
         user = self.client.get_user(name)
         if user is None:
-            raise InputError("name=%s: the user does not exist; create it with veeam_community.backup.veeam_gcp_user first."
-                             % name)
+            raise InputError("name=%s: the user does not exist; create it with veeam_community.backup.%s first."
+                             % (name, self.client.user_module))
         enabled = bool(user.get("mfaEnabled"))
         if self.params["state"] == "disabled":
             return self._disable(enabled)

@@ -10,19 +10,11 @@ of Ansible: its connection options are declared as facts (extra_options, header_
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 
-try:
-    import pyotp
-except ImportError:
-    HAS_PYOTP = False
-else:
-    HAS_PYOTP = True
-
-from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import ApiClient
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, MissingLibraryError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import TokenGrantClient
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError, explained
 from ansible_collections.veeam_community.backup.plugins.module_utils._http import quote_segment
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import redact_text
 
@@ -39,29 +31,6 @@ def check_user_name(name):
         return None
     return ("name=%r is not a valid VBGC user name: use 1 to 32 characters of lowercase letters a-z, "
             "digits, '_' and '-'." % name)
-
-
-def missing_pyotp(purpose):
-    """A MissingLibraryError when pyotp, needed for purpose, is not installed, else None."""
-    return None if HAS_PYOTP else MissingLibraryError("pyotp", purpose)
-
-
-def require_pyotp(purpose):
-    """The text of missing_pyotp(purpose), or None."""
-    error = missing_pyotp(purpose)
-    return error.message if error else None
-
-
-def totp_now(secret, option_name):
-    """The current six-digit TOTP code (SHA1, 30 s) of a base32 secret."""
-    error = missing_pyotp("Computing the MFA code from %s" % option_name)
-    if error:
-        raise error
-    try:
-        return pyotp.TOTP(secret.replace(" ", "").upper()).now()
-    except (ValueError, TypeError):
-        raise InputError("%s is not a valid base32 TOTP secret: give the secret key that the MFA enrolment "
-                         "issued (letters A-Z and digits 2-7)." % option_name) from None
 
 
 def is_default_admin(user):
@@ -136,18 +105,7 @@ def is_last_page(items, offset, total, limit):
     return len(items) < limit
 
 
-@contextlib.contextmanager
-def explained(statuses, what, hint):
-    """Reword a refusal (one of statuses) as 'what: server message. hint'."""
-    try:
-        yield
-    except VeeamApiError as exc:
-        if exc.status not in statuses:
-            raise
-        raise exc.reworded("%s: %s. %s" % (what, exc.message.rstrip("."), hint)) from None
-
-
-class VBGCClient(ApiClient):
+class VBGCClient(TokenGrantClient):
     product = "Veeam Backup for Google Cloud"
     default_port = 13140
     env_prefix = "VEEAM_VBGC"
@@ -162,69 +120,20 @@ class VBGCClient(ApiClient):
     header_options = {"api_version": ("x-api-version", "the REST API revision, e.g. 1.4-rev0")}
     client_arguments = {"auth_mfa_secret": "mfa_secret"}
 
-    def __init__(self, http, mfa_secret=None, **kwargs):
+    token_path = TOKEN_PATH
+    user_module = "veeam_gcp_user"
+    token_hint = ", and api_version"  # noqa: S105 - words of a message
+
+    def __init__(self, http, **kwargs):
         super().__init__(http, **kwargs)
-        self.mfa_secret = mfa_secret
-        http.add_secret(mfa_secret)
         self._roles = None
 
-    # --- token life cycle -----------------------------------------------------------------
-
-    def _request_token(self):
-        form = {"grant_type": "password", "username": self.username, "password": self.password}
-        response = self._token_request(form, "auth_username and auth_password")
-        if response.status == 202:
-            return self._mfa_grant(self._field(response.body, "mfa_token"))
-        return self._token_body(response)
-
-    def _mfa_grant(self, mfa_token):
-        if not self.mfa_secret:
-            raise VeeamApiError(
-                "%s asks for a multi-factor code for auth_username=%s (HTTP 202): give auth_mfa_secret, the base32 "
-                "TOTP secret of that account, or log in with an account without MFA." % (self.product, self.username))
-        self.http.add_secret(mfa_token)
-        form = {"grant_type": "mfa", "mfa_token": mfa_token, "mfa_code": totp_now(self.mfa_secret, "auth_mfa_secret")}
-        response = self._token_request(form, "auth_mfa_secret (and the controller's clock)")
-        return self._token_body(response)
-
-    def _token_request(self, form, what_to_check):
-        failed = "logging in to %s as %s failed" % (self.product, self.username)
-        with explained((400,), failed, "Check %s, and api_version." % what_to_check), \
-                explained((401, 403), failed, "Check %s." % what_to_check):
-            return self.http.request("POST", TOKEN_PATH, form=form, idempotent=True)
-
-    def _token_body(self, response):
-        self._field(response.body, "access_token")
-        return response.body
-
-    def _field(self, body, name):
-        value = body.get(name) if isinstance(body, dict) else None
-        if not value:
-            raise VeeamApiError("the token answer of %s has no %s: is server pointing at the VBGC REST API?"
-                                % (self.product, name), method="POST", path=TOKEN_PATH)
-        return value
-
-    def _revoke_token(self):
-        self.http.request("DELETE", TOKEN_PATH, headers=self._auth_header())
+    def _mfa_challenge(self, response):
+        """VBGC answers a password grant for an MFA account with HTTP 202 and an mfa_token."""
+        return self._field(response.body, "mfa_token") if response.status == 202 else None
 
     def _probe_path(self):
         return ROLES_PATH
-
-    def check_password(self, name, password):
-        """True when name can log in with password (200, or 202 for an MFA user). Any token obtained is revoked."""
-        self.http.add_secret(password)
-        form = {"grant_type": "password", "username": name, "password": password}
-        try:
-            response = self.http.request("POST", TOKEN_PATH, form=form, idempotent=True)
-        except VeeamApiError as exc:
-            if exc.status in (400, 401):
-                return False
-            raise
-        token = response.body.get("access_token") if isinstance(response.body, dict) else None
-        if token:
-            self.http.add_secret(token)
-            self.http.request("DELETE", TOKEN_PATH, headers={"Authorization": "Bearer %s" % token})
-        return True
 
     # --- collections and envelopes --------------------------------------------------------
 

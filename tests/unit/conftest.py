@@ -13,6 +13,7 @@ def server(monkeypatch):
     # tested with the plain_server fixture, which does not opt in).
     monkeypatch.setenv("VEEAM_VB365_ALLOW_PLAIN_HTTP", "true")
     monkeypatch.setenv("VEEAM_VBGC_ALLOW_PLAIN_HTTP", "true")
+    monkeypatch.setenv("VEEAM_VBAZURE_ALLOW_PLAIN_HTTP", "true")
     srv = ScriptedServer()
     yield srv
     srv.close()

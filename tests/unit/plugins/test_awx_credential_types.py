@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import connection_spec
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
 from ansible_collections.veeam_community.backup.tests.awx.awx_injectors import (
     HIDDEN,
@@ -22,7 +23,8 @@ from ansible_collections.veeam_community.backup.tests.awx.awx_injectors import (
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks", "vars", "awx_credential_types.yml")
 VB365, VBGC, VAULT = "Veeam Backup for Microsoft 365", "Veeam Backup for Google Cloud", "Veeam MFA secrets in HashiCorp Vault"
-CLIENTS = [(VB365, VB365Client, "VEEAM_VB365_"), (VBGC, VBGCClient, "VEEAM_VBGC_")]
+VBAZURE = "Veeam Backup for Microsoft Azure"
+CLIENTS = [(VB365, VB365Client, "VEEAM_VB365_"), (VBGC, VBGCClient, "VEEAM_VBGC_"), (VBAZURE, VBAzureClient, "VEEAM_VBAZURE_")]
 REQUIRED_ONLY = {"server": "https://appliance.example.com", "username": "automation", "password": "Pa55-word-secret"}
 CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
 
@@ -36,7 +38,7 @@ def fallback_env_names(client_class):
 
 
 def test_awx_would_save_every_type():
-    assert set(credential_types()) == {VB365, VBGC, VAULT}
+    assert set(credential_types()) == {VB365, VBGC, VBAZURE, VAULT}
     for item in credential_types().values():
         validate(item)
 
@@ -93,7 +95,7 @@ def test_vault_type_injects_what_community_hashi_vault_reads(tmp_path):
     assert os.path.isfile(env["VAULT_CACERT"])
 
 
-@pytest.mark.parametrize("type_name", [VB365, VBGC, VAULT])
+@pytest.mark.parametrize("type_name", [VB365, VBGC, VBAZURE, VAULT])
 def test_no_secret_reaches_extra_vars_or_the_stored_job_env(tmp_path, type_name):
     item = credential_types()[type_name]
     assert "extra_vars" not in item["injectors"]

@@ -14,11 +14,12 @@ PACKAGE = "ansible_collections.veeam_community.backup.plugins.module_utils"
 
 # Each module_utils file belongs to one layer (the table of the developer guide).
 LAYERS = {
-    "base": {"_mask", "_errors"},
+    "base": {"_mask", "_errors", "_totp"},
     "http": {"_http"},
     "results": {"_compare", "_result", "_batch"},
-    "client": {"_api_client", "vb365", "vbgc"},
-    "resource": {"vb365_account", "vb365_object_storage", "vb365_encryption_key", "vb365_repository", "vbgc_user", "mfa_enrolment", "_mfa_secrets"},
+    "client": {"_api_client", "vb365", "vbgc", "vbazure"},
+    "resource": {"vb365_account", "vb365_object_storage", "vb365_encryption_key", "vb365_repository", "vbgc_user",
+                 "vbazure_user", "mfa_enrolment", "_mfa_secrets"},
     "glue": {"_connection", "_runner"},
 }
 # The layers each kind of file may import from.
@@ -115,7 +116,7 @@ MODULE_UTILS = ROOT / "plugins" / "module_utils"
     (ROOT / "plugins" / "modules" / "veeam_new.py", "from %s._http import HttpClient\n" % PACKAGE,
      "veeam_new.py (module) imports _http (http)"),
     (MODULE_UTILS / "vbgc_user.py", "from ..module_utils import vbgc\n", "vbgc_user.py: relative import ..module_utils"),
-    (MODULE_UTILS / "vbazure.py", "", "vbazure.py is in no layer"),
+    (MODULE_UTILS / "newapi.py", "", "newapi.py is in no layer"),
 ])
 def test_a_wrong_import_is_caught(path, source, expected):
     assert any(message.startswith(expected) for message in violations(path, source)), violations(path, source)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pyotp
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils import vbgc
+from ansible_collections.veeam_community.backup.plugins.module_utils import _totp, vbgc
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import connection_spec
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
@@ -396,14 +396,14 @@ def test_mfa_accept_and_disable_send_the_documented_bodies(server):
 
 
 def test_totp_now_matches_an_independent_implementation():
-    assert pyotp.TOTP(MFA_SECRET).verify(vbgc.totp_now(MFA_SECRET, "x"), valid_window=1)
+    assert pyotp.TOTP(MFA_SECRET).verify(_totp.totp_now(MFA_SECRET, "x"), valid_window=1)
 
 
 def test_missing_pyotp_is_reported_by_name(monkeypatch):
-    monkeypatch.setattr(vbgc, "HAS_PYOTP", False)
+    monkeypatch.setattr(_totp, "HAS_PYOTP", False)
     with pytest.raises(VeeamApiError, match="pyotp"):
-        vbgc.totp_now(MFA_SECRET, "auth_mfa_secret")
-    assert "verify=true needs pyotp" in vbgc.require_pyotp("verify=true")
+        _totp.totp_now(MFA_SECRET, "auth_mfa_secret")
+    assert "verify=true needs pyotp" in _totp.require_pyotp("verify=true")
 
 
 @pytest.mark.parametrize("name, valid", [

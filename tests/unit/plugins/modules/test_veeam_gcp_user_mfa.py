@@ -13,7 +13,7 @@ import sys
 import pyotp
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils import vbgc
+from ansible_collections.veeam_community.backup.plugins.module_utils import _totp
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp_user_mfa
 from ansible_collections.veeam_community.backup.tests.unit.utils.mfa_fixtures import (
@@ -53,13 +53,13 @@ def test_conflicting_or_bad_options_fail_before_any_request(server, options, wor
 def test_missing_libraries_are_named_before_any_request(server, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "segno", None)  # what an import of a missing package does
     assert "qr_code_path needs segno" in run(server, verify=False, qr_code_path=str(tmp_path / "qr.png"))["msg"]
-    monkeypatch.setattr(vbgc, "HAS_PYOTP", False)
+    monkeypatch.setattr(_totp, "HAS_PYOTP", False)
     assert "verify=true (computing the code of the new secret) needs pyotp" in run(server)["msg"]
     assert server.calls() == []
 
 
 def test_disabling_and_pending_enrolment_need_no_pyotp(server, monkeypatch):
-    monkeypatch.setattr(vbgc, "HAS_PYOTP", False)
+    monkeypatch.setattr(_totp, "HAS_PYOTP", False)
     script_user(server, enabled=True)
     server.add("POST", OPS1 + "/mfaDisable", body={"success": True, "issues": []})
     assert run(server, state="disabled")["changed"]

@@ -1,0 +1,148 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The desired state of one VBAzure user: the one implementation behind veeam_azure_user and veeam_azure_users.
+
+Same shape as vbgc_user.py: input_problem() needs no request, appliance_problem() checks against the server,
+apply_user() writes (nothing in check mode) and returns the module result; problems are raised, never fail_json.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._compare import (
+    ALWAYS,
+    STATE_OPTION,
+    UNKNOWN,
+    UPDATE_PASSWORD_OPTION,
+    changed_fields,
+    created_meanwhile,
+)
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import (
+    ADMIN_ROLE,
+    IDENTITY_PROVIDER,
+    INTERNAL,
+    ROLES,
+    USER_TYPES,
+    check_user_name,
+    is_default_admin,
+)
+
+# The options of one user (veeam_azure_user's own, and each item of veeam_azure_users' users list).
+USER_SPEC = {
+    "name": {"type": "str", "required": True},
+    "description": {"type": "str"},
+    "role": {"type": "str", "choices": list(ROLES)},
+    "type": {"type": "str", "choices": list(USER_TYPES)},
+    "identity_provider_entity_id": {"type": "str"},
+    "password": {"type": "str", "no_log": True},
+    "update_password": dict(UPDATE_PASSWORD_OPTION),
+    "state": dict(STATE_OPTION),
+}
+
+
+def input_problem(params):
+    """The first problem with one user's options that needs no request, or None."""
+    if params["type"] == IDENTITY_PROVIDER and params["password"]:
+        return ("user %s: type=IdentityProvider users sign in at their identity provider and have no password here: "
+                "remove password (manage only role and description)." % params["name"])
+    if params["identity_provider_entity_id"] and params["type"] != IDENTITY_PROVIDER:
+        return "identity_provider_entity_id is only for type=IdentityProvider: set type or remove it."
+    return check_user_name(params["name"])
+
+
+def appliance_problem(client, params, user):
+    """Why params cannot be applied to user (None: it does not exist), checked before any write; else None."""
+    if params["state"] == "absent":
+        if user is not None and is_default_admin(user):
+            return ("user %s is the default administrator of the appliance, which cannot be removed; remove another "
+                    "account or keep state=present for this one." % params["name"])
+        return None
+    if user is None:
+        return _create_problem(params)
+    return _update_problem(params, user)
+
+
+def _update_problem(params, user):
+    name = params["name"]
+    if params["type"] and params["type"] != user.get("type"):
+        return ("user %s is of type %s, which cannot be changed to %s: remove the user and create it again, or omit "
+                "type." % (name, user.get("type"), params["type"]))
+    if params["password"] and user.get("type") == IDENTITY_PROVIDER:
+        return ("user %s is an IdentityProvider user, which has no password here: remove password (manage only role "
+                "and description)." % name)
+    if is_default_admin(user) and params["role"] not in (None, ADMIN_ROLE):
+        return "user %s is the default administrator, which keeps the role %s: omit role." % (name, ADMIN_ROLE)
+    return None
+
+
+def _create_problem(params):
+    needs = ["description", "role"]
+    needs.append("identity_provider_entity_id" if params["type"] == IDENTITY_PROVIDER else "password")
+    missing = [option for option in needs if not params[option]]
+    if missing:
+        return "user %s does not exist; creating it needs %s." % (params["name"], " and ".join(missing))
+    return None
+
+
+def ensure_user(client, params, check_mode, diff_mode, user=UNKNOWN):
+    """Bring one user to params; user is the account as already read (None: absent), or UNKNOWN to read it."""
+    if user is UNKNOWN:
+        user = client.get_user(params["name"])
+    problem = appliance_problem(client, params, user)
+    if problem:
+        raise InputError(problem)
+    return apply_user(client, params, check_mode, diff_mode, user)
+
+
+def apply_user(client, params, check_mode, diff_mode, user):
+    """Apply params, checked by appliance_problem(), to user (None: absent)."""
+    if params["state"] == "absent":
+        return _remove(client, params, check_mode, diff_mode, user)
+    if user is None:
+        try:
+            return _create(client, params, check_mode, diff_mode)
+        except VeeamApiError as exc:
+            user = created_meanwhile(exc, lambda: client.get_user(params["name"]))
+            if user is None:
+                raise
+    return _update(client, params, check_mode, diff_mode, user)
+
+
+def _create(client, params, check_mode, diff_mode):
+    user_type = params["type"] or INTERNAL
+    after = {"name": params["name"], "description": params["description"], "role": params["role"], "type": user_type,
+             "mfaEnabled": False, "isDefault": False}
+    if not check_mode:
+        after = client.create_user(params["name"], params["role"], params["description"], params["password"], user_type,
+                                   params["identity_provider_entity_id"]) or after
+    diff_after = dict(after, password=MASK) if user_type == INTERNAL else after
+    return module_result(True, diff_mode, {}, diff_after, user=after)
+
+
+def _update(client, params, check_mode, diff_mode, user):
+    wanted = {"description": params["description"], "role": params["role"]}
+    changes = changed_fields(user, wanted)
+    new_password = (params["update_password"] == ALWAYS and user.get("type") != IDENTITY_PROVIDER
+                    and not client.check_password(params["name"], params["password"]))
+    after = dict(user, **{key: want for key, (_have, want) in changes.items()})
+    if changes and not check_mode:
+        after = client.modify_user(params["name"], after.get("description") or "", after.get("role")) or after
+    if new_password:
+        if not client.password:
+            raise InputError("password does not work for user %s, and VBAzure changes it only with the administrator's "
+                             "own password: the connection uses auth_token only; give auth_username and auth_password."
+                             % params["name"])
+        if not check_mode:
+            client.change_password(params["name"], params["password"])
+    diff_after = dict(after, password=MASK) if new_password else after
+    return module_result(bool(changes) or new_password, diff_mode, user, diff_after, user=after)
+
+
+def _remove(client, params, check_mode, diff_mode, user):
+    if user is None:
+        return module_result(False, diff_mode, {}, {}, user={})
+    if not check_mode:
+        client.delete_user(params["name"])
+    return module_result(True, diff_mode, user, {}, user={})

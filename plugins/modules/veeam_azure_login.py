@@ -1,0 +1,114 @@
+#!/usr/bin/python
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: veeam_azure_login
+short_description: Log in to Veeam Backup for Microsoft Azure once and return the token
+version_added: 0.2.0
+description:
+  - Logs in to a Veeam Backup for Microsoft Azure (VBAzure) appliance and returns the access token, so that later tasks pass it
+    as O(veeam_community.backup.veeam_azure_user#module:auth_token) and the play logs in only once.
+  - Works for an automation account with multi-factor authentication through O(auth_mfa_secret).
+  - With O(state=absent) it revokes the token given in O(auth_token) (C(DELETE /api/oauth2/token)), so a play can end its
+    session instead of leaving the token valid until it expires.
+options:
+  state:
+    description:
+      - V(present) logs in and returns a new access token.
+      - V(absent) revokes O(auth_token). A token the appliance refuses already (HTTP 401, because it expired or was
+        revoked) counts as revoked, and the result is C(changed=false).
+    type: str
+    choices: [present, absent]
+    default: present
+  return_refresh_token:
+    description:
+      - Also return the refresh token of the session (RV(refresh_token)). No module of this collection uses it, and it
+        outlives the access token, so it is left out unless asked for.
+    type: bool
+    default: false
+author:
+  - Veeam community collection maintainers (@veeam-community)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - veeam_community.backup.attributes
+  - veeam_community.backup.vbazure
+  - veeam_community.backup.vbazure.actiongroup
+attributes:
+  check_mode:
+    details:
+      - With O(state=present) it logs in as in a normal run (a login changes no object), so later tasks in check mode get
+        a token.
+      - With O(state=absent) it revokes nothing; one read with the token predicts whether a real run would revoke it.
+    support: full
+  diff_mode:
+    details: Changes no managed object, so there is no diff.
+    support: N/A
+notes:
+  - O(state=present) needs O(auth_username) and O(auth_password); O(auth_token) is not used.
+  - O(state=absent) needs only O(auth_token); O(auth_username) and O(auth_password) are not used.
+  - Run the task with C(no_log=true), because its result holds the tokens.
+seealso:
+  - module: veeam_community.backup.veeam_azure_user
+"""
+
+EXAMPLES = r"""
+- name: Manage users with one login
+  module_defaults:
+    group/veeam_community.backup.vbazure:
+      server: vbazure.example.com
+      ca_path: /etc/pki/vbazure-ca.pem
+  block:
+    - name: Log in as an automation account with MFA
+      veeam_community.backup.veeam_azure_login:
+        auth_username: automation
+        auth_password: "{{ vbazure_automation_password }}"
+        auth_mfa_secret: "{{ vbazure_automation_mfa_secret }}"
+      register: vbazure_login
+      no_log: true
+
+    - name: List the users with that token
+      veeam_community.backup.veeam_azure_user_info:
+        auth_token: "{{ vbazure_login.access_token }}"
+      register: vbazure_users
+
+  always:
+    - name: Revoke the token (also in check mode, where the login was real)
+      veeam_community.backup.veeam_azure_login:
+        state: absent
+        auth_token: "{{ vbazure_login.access_token }}"
+      when: vbazure_login.access_token is defined
+      check_mode: false
+      no_log: true
+"""
+
+RETURN = r"""
+access_token:
+  description: Bearer token for O(veeam_community.backup.veeam_azure_user#module:auth_token) in later tasks. Sensitive.
+  returned: success and O(state=present)
+  type: str
+  sample: eyJhbGciOiJSUzUxMiIsInR5cCI6IkpXVCJ9...
+refresh_token:
+  description: Refresh token of the session. Sensitive.
+  returned: success, O(state=present) and O(return_refresh_token=true)
+  type: str
+  sample: eyJhbGciOiJSUzUxMiIsInR5cCI6IkpXVCJ9...
+expires_in:
+  description: Lifetime of the access token in seconds, as the appliance reports it.
+  returned: success and O(state=present)
+  type: int
+  sample: 900
+"""
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import login_module_main
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
+
+
+def main():
+    login_module_main(VBAzureClient, "veeam_azure_login")
+
+
+if __name__ == "__main__":
+    main()
