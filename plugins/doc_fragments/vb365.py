@@ -6,6 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
+    # The options of this API only; every module adds veeam_community.backup.connection (TLS, timeout, plain HTTP).
     DOCUMENTATION = r"""
 options:
   server:
@@ -41,37 +42,9 @@ options:
         O(auth_password) are also given, the module logs in again once.
       - If not set, the value of the E(VEEAM_VB365_TOKEN) environment variable is used.
     type: str
-  validate_certs:
-    description:
-      - Verify the server's TLS certificate. Turn off only in a lab; prefer O(ca_path).
-      - If not set, the value of the E(VEEAM_VB365_VALIDATE_CERTS) environment variable is used.
-    type: bool
-    default: true
-  ca_path:
-    description:
-      - PEM file with the CA certificate(s) to trust for the server certificate.
-      - If not set, the value of the E(VEEAM_VB365_CA_PATH) environment variable is used.
-    type: path
-  timeout:
-    description:
-      - Seconds to wait for each HTTP answer. Failed requests are retried a few times within a bounded time.
-      - If not set, the value of the E(VEEAM_VB365_TIMEOUT) environment variable is used.
-    type: int
-    default: 30
-  allow_plain_http:
-    description:
-      - Allow O(server) to be a C(http://) URL. Plain HTTP sends the password and the tokens unencrypted, so it is
-        refused unless this is V(true), and then every task warns. Only for a lab or a test service on a network you trust.
-      - If not set, the value of the E(VEEAM_VB365_ALLOW_PLAIN_HTTP) environment variable is used.
-    type: bool
-    default: false
 notes:
   - Talks to the VB365 REST API v8 (C(https://server:4443/v8/...)) with the C(requests) library on the host that runs the module,
     usually the controller (C(delegate_to=localhost) or C(connection=local)).
-  - Connection errors, HTTP 429 (honouring C(Retry-After)), 502, 503 and 504 are retried with a jittered backoff, at most 4 times
-    and 60 seconds. A C(POST) is never sent again after the server may have acted on it.
-requirements:
-  - requests >= 2.25
 """
 
     ACTIONGROUP = r"""

@@ -32,6 +32,12 @@ def item_problems(items, label, problem, key, noun):
     return problems
 
 
+def input_refusal(items, list_key, label, problem, key, noun):
+    """The message that refuses the option list_key before any request (None: every item can be used)."""
+    problems = item_problems(items, label, problem, key, noun)
+    return "%s is not valid, nothing was changed. %s" % (list_key, " ".join(problems)) if problems else None
+
+
 def refuse(problems, what):
     """Raise one InputError for the problems found against the server before any write."""
     if problems:

@@ -20,6 +20,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._compare im
 )
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._resource import removal_result
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import (
     ACCOUNT_TYPES,
@@ -141,7 +142,8 @@ def apply_account(client, params, check_mode, diff_mode, current, accounts):
     """Apply checked params to current; accounts: what the caller read already (at least the candidates of
     read_candidates()), to warn about look-alikes."""
     if params["state"] == "absent":
-        return _remove(client, check_mode, diff_mode, current)
+        return removal_result("account", current, lambda: client.delete_account(current["id"]), check_mode, diff_mode,
+                              before=current and comparable(current))
     if current is None:
         _warn_look_alikes(client, params, accounts)
         try:
@@ -175,14 +177,6 @@ def _explained(error, params, verb):
             "use a key without uppercase letters." % (params["user_name"] or "", params["account_type"] or "these", verb),
             server_words_as_details=True)
     return error
-
-
-def _remove(client, check_mode, diff_mode, current):
-    if current is None:
-        return module_result(False, diff_mode, {}, {}, account={})
-    if not check_mode:
-        client.delete_account(current["id"])
-    return module_result(True, diff_mode, comparable(current), {}, account={})
 
 
 def _desired_fields(params):

@@ -3,7 +3,7 @@
 """The desired state of one VBAzure user: the one implementation behind veeam_azure_user and veeam_azure_users.
 
 Same shape as vbgc_user.py: input_problem() needs no request, appliance_problem() checks against the server,
-apply_user() writes (nothing in check mode) and returns the module result; problems are raised, never fail_json.
+_create and _update write (nothing in check mode); USER runs them with the skeleton of _resource.py.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from __future__ import annotations
 from ansible_collections.veeam_community.backup.plugins.module_utils._compare import (
     ALWAYS,
     STATE_OPTION,
-    UNKNOWN,
     UPDATE_PASSWORD_OPTION,
     changed_fields,
-    created_meanwhile,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._resource import appliance_users
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import (
     ADMIN_ROLE,
@@ -86,30 +85,6 @@ def _create_problem(params):
     return None
 
 
-def ensure_user(client, params, check_mode, diff_mode, user=UNKNOWN):
-    """Bring one user to params; user is the account as already read (None: absent), or UNKNOWN to read it."""
-    if user is UNKNOWN:
-        user = client.get_user(params["name"])
-    problem = appliance_problem(client, params, user)
-    if problem:
-        raise InputError(problem)
-    return apply_user(client, params, check_mode, diff_mode, user)
-
-
-def apply_user(client, params, check_mode, diff_mode, user):
-    """Apply params, checked by appliance_problem(), to user (None: absent)."""
-    if params["state"] == "absent":
-        return _remove(client, params, check_mode, diff_mode, user)
-    if user is None:
-        try:
-            return _create(client, params, check_mode, diff_mode)
-        except VeeamApiError as exc:
-            user = created_meanwhile(exc, lambda: client.get_user(params["name"]))
-            if user is None:
-                raise
-    return _update(client, params, check_mode, diff_mode, user)
-
-
 def _create(client, params, check_mode, diff_mode):
     user_type = params["type"] or INTERNAL
     after = {"name": params["name"], "description": params["description"], "role": params["role"], "type": user_type,
@@ -140,9 +115,4 @@ def _update(client, params, check_mode, diff_mode, user):
     return module_result(bool(changes) or new_password, diff_mode, user, diff_after, user=after)
 
 
-def _remove(client, params, check_mode, diff_mode, user):
-    if user is None:
-        return module_result(False, diff_mode, {}, {}, user={})
-    if not check_mode:
-        client.delete_user(params["name"])
-    return module_result(True, diff_mode, user, {}, user={})
+USER = appliance_users(appliance_problem, _create, _update)

@@ -2,10 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The desired state of one VBGC user: the one implementation behind veeam_gcp_user and veeam_gcp_users.
 
-ensure_user() compares one user's options with the appliance, writes what differs (nothing in check
-mode) and returns the module result. Options that cannot be applied raise InputError, failed calls
-VeeamApiError, never fail_json, so that the list module can name the item that failed. The list module checks
-every item first (appliance_problem) and then applies each (apply_user): each item is checked once.
+What is VBGC's own: the options, their checks (input_problem() needs no request, appliance_problem() reads the
+appliance) and the writes (_create, _update). USER runs them with the skeleton of _resource.py: USER.ensure() for
+one user, USER.ensure_all() for a list. Problems are raised (InputError, VeeamApiError), never fail_json.
 """
 
 from __future__ import annotations
@@ -13,13 +12,12 @@ from __future__ import annotations
 from ansible_collections.veeam_community.backup.plugins.module_utils._compare import (
     ALWAYS,
     STATE_OPTION,
-    UNKNOWN,
     UPDATE_PASSWORD_OPTION,
     changed_fields,
-    created_meanwhile,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._resource import appliance_users
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import (
     check_user_name,
@@ -68,30 +66,6 @@ def appliance_problem(client, params, user):
     return None
 
 
-def ensure_user(client, params, check_mode, diff_mode, user=UNKNOWN):
-    """Bring one user to params; user is the account as already read (None: absent), or UNKNOWN to read it."""
-    if user is UNKNOWN:
-        user = client.get_user(params["name"])
-    problem = appliance_problem(client, params, user)
-    if problem:
-        raise InputError(problem)
-    return apply_user(client, params, check_mode, diff_mode, user)
-
-
-def apply_user(client, params, check_mode, diff_mode, user):
-    """Apply params, checked by appliance_problem(), to user (None: absent)."""
-    if params["state"] == "absent":
-        return _remove(client, params, check_mode, diff_mode, user)
-    if user is None:
-        try:
-            return _create(client, params, check_mode, diff_mode)
-        except VeeamApiError as exc:
-            user = created_meanwhile(exc, lambda: client.get_user(params["name"]))
-            if user is None:
-                raise
-    return _update(client, params, check_mode, diff_mode, user)
-
-
 def _create(client, params, check_mode, diff_mode):
     roles = client.resolve_roles(params["roles"])
     after = {"name": params["name"], "description": params["description"] or "", "mfaEnabled": False, "roles": roles}
@@ -123,9 +97,4 @@ def _update(client, params, check_mode, diff_mode, user):
     return module_result(bool(changes) or new_password, diff_mode, user, diff_after, user=after)
 
 
-def _remove(client, params, check_mode, diff_mode, user):
-    if user is None:
-        return module_result(False, diff_mode, {}, {}, user={})
-    if not check_mode:
-        client.delete_user(params["name"])
-    return module_result(True, diff_mode, user, {}, user={})
+USER = appliance_users(appliance_problem, _create, _update)

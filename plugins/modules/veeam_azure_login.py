@@ -14,42 +14,15 @@ description:
   - Works for an automation account with multi-factor authentication through O(auth_mfa_secret).
   - With O(state=absent) it revokes the token given in O(auth_token) (C(DELETE /api/oauth2/token)), so a play can end its
     session instead of leaving the token valid until it expires.
-options:
-  state:
-    description:
-      - V(present) logs in and returns a new access token.
-      - V(absent) revokes O(auth_token). A token the appliance refuses already (HTTP 401, because it expired or was
-        revoked) counts as revoked, and the result is C(changed=false).
-    type: str
-    choices: [present, absent]
-    default: present
-  return_refresh_token:
-    description:
-      - Also return the refresh token of the session (RV(refresh_token)). No module of this collection uses it, and it
-        outlives the access token, so it is left out unless asked for.
-    type: bool
-    default: false
 author:
   - Veeam community collection maintainers (@veeam-community)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vbazure
+  - veeam_community.backup.connection
   - veeam_community.backup.vbazure.actiongroup
-attributes:
-  check_mode:
-    details:
-      - With O(state=present) it logs in as in a normal run (a login changes no object), so later tasks in check mode get
-        a token.
-      - With O(state=absent) it revokes nothing; one read with the token predicts whether a real run would revoke it.
-    support: full
-  diff_mode:
-    details: Changes no managed object, so there is no diff.
-    support: N/A
-notes:
-  - O(state=present) needs O(auth_username) and O(auth_password); O(auth_token) is not used.
-  - O(state=absent) needs only O(auth_token); O(auth_username) and O(auth_password) are not used.
-  - Run the task with C(no_log=true), because its result holds the tokens.
+  - veeam_community.backup.login
 seealso:
   - module: veeam_community.backup.veeam_azure_user
 """

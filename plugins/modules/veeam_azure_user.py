@@ -22,6 +22,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vbazure
+  - veeam_community.backup.connection
   - veeam_community.backup.vbazure.actiongroup
 attributes:
   check_mode:
@@ -134,13 +135,13 @@ user:
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure_user import USER_SPEC, ensure_user, input_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure_user import USER, USER_SPEC, input_problem
 
 
 def main():
     module = new_module(VBAzureClient, USER_SPEC, required_if=[("update_password", "always", ["password"])])
     check_input(module, input_problem(module.params))
-    run(module, VBAzureClient, lambda client: ensure_user(client, module.params, module.check_mode, module._diff))
+    run(module, VBAzureClient, lambda client: USER.ensure(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

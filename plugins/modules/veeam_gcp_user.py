@@ -19,6 +19,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vbgc
+  - veeam_community.backup.connection
   - veeam_community.backup.vbgc.actiongroup
 attributes:
   check_mode:
@@ -147,14 +148,14 @@ user:
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc_user import USER_SPEC, ensure_user, input_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc_user import USER, USER_SPEC, input_problem
 
 
 def main():
     module = new_module(VBGCClient, USER_SPEC, required_if=[("update_password", "always", ["password"])],
                         required_by={"old_password": "password"})
     check_input(module, input_problem(module.params))
-    run(module, VBGCClient, lambda client: ensure_user(client, module.params, module.check_mode, module._diff))
+    run(module, VBGCClient, lambda client: USER.ensure(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

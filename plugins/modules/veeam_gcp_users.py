@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vbgc
+  - veeam_community.backup.connection
   - veeam_community.backup.vbgc.actiongroup
 attributes:
   check_mode:
@@ -147,16 +148,11 @@ users:
             name: Portal Operator
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, item_problems, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import input_refusal
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import run
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc_user import (
-    USER_SPEC,
-    appliance_problem,
-    apply_user,
-    input_problem,
-)
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc_user import USER, USER_SPEC, input_problem
 
 ARGUMENT_SPEC = {
     "users": {
@@ -167,26 +163,11 @@ ARGUMENT_SPEC = {
 }
 
 
-def label(item):
-    return item["name"]
-
-
-def apply_all(client, items, check_mode, diff_mode):
-    current = {user.get("name"): user for user in client.list_users()}
-    refuse(["%s: %s" % (item["name"], problem) for item in items
-            for problem in [appliance_problem(client, item, current.get(item["name"]))] if problem],
-           "users do not fit the appliance")
-    pairs = [(item["name"], item, current.get(item["name"])) for item in items]
-    return apply_items(pairs, lambda item, user: apply_user(client, item, check_mode, diff_mode, user),
-                       "users", "user", diff_mode)
-
-
 def main():
     module = new_module(VBGCClient, ARGUMENT_SPEC)
-    problems = item_problems(module.params["users"], label, input_problem, label, "user")
-    if problems:
-        module.fail_json(msg="users is not valid, nothing was changed. %s" % " ".join(problems))
-    run(module, VBGCClient, lambda client: apply_all(client, module.params["users"], module.check_mode, module._diff))
+    users = module.params["users"]
+    check_input(module, input_refusal(users, "users", USER.key, input_problem, USER.key, "user"))
+    run(module, VBGCClient, lambda client: USER.ensure_all(client, users, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

@@ -81,6 +81,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vb365
+  - veeam_community.backup.connection
   - veeam_community.backup.vb365.actiongroup
 attributes:
   check_mode:
@@ -147,10 +148,10 @@ accounts:
         organizationId: null
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, item_problems, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, input_refusal, refuse
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import run
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import (
     account_spec,
@@ -197,9 +198,7 @@ def apply_all(client, items, check_mode, diff_mode):
 
 def main():
     module = new_module(VB365Client, argument_spec())
-    problems = item_problems(module.params["accounts"], describe, input_problem, item_key, "account")
-    if problems:
-        module.fail_json(msg="accounts is not valid, nothing was changed. %s" % " ".join(problems))
+    check_input(module, input_refusal(module.params["accounts"], "accounts", describe, input_problem, item_key, "account"))
     run(module, VB365Client, lambda client: apply_all(client, module.params["accounts"], module.check_mode, module._diff))
 
 

@@ -14,40 +14,15 @@ description:
     of logging in and out each.
   - The token stays valid until it expires (after 60 minutes by default, see RV(expires_in)) or until a task with
     O(state=absent) revokes it (C(POST /v8/token/logout)); end a play with that task.
-options:
-  state:
-    description:
-      - V(present) logs in and returns a new access token; O(auth_token) is not used, so it can stay in C(module_defaults).
-      - V(absent) revokes O(auth_token). A token the server refuses already (HTTP 401, because it expired or was
-        revoked) counts as revoked, and the result is C(changed=false).
-    type: str
-    choices: [present, absent]
-    default: present
-  return_refresh_token:
-    description:
-      - Also return the refresh token (RV(refresh_token)). No module of this collection uses it, so it is left out
-        unless asked for.
-    type: bool
-    default: false
 author:
   - Veeam community collection maintainers (@veeam-community)
-notes:
-  - The returned tokens are secrets. Set C(no_log) to C(true) on the task that registers the result, and never print it.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vb365
+  - veeam_community.backup.connection
   - veeam_community.backup.vb365.actiongroup
-attributes:
-  check_mode:
-    support: full
-    details:
-      - With O(state=present) the module logs in in check mode too (logging in changes no managed object) and reports
-        C(changed=false).
-      - With O(state=absent) it revokes nothing; one read with the token predicts whether a real run would revoke it.
-  diff_mode:
-    support: N/A
-    details: The module changes no managed object.
+  - veeam_community.backup.login
 seealso:
   - module: veeam_community.backup.veeam_m365_account
   - module: veeam_community.backup.veeam_m365_account_info

@@ -16,7 +16,7 @@ PACKAGE = "ansible_collections.veeam_community.backup.plugins.module_utils"
 LAYERS = {
     "base": {"_mask", "_errors", "_totp"},
     "http": {"_http"},
-    "results": {"_compare", "_result", "_batch"},
+    "results": {"_compare", "_result", "_batch", "_resource"},
     "client": {"_api_client", "vb365", "vbgc", "vbazure"},
     "resource": {"vb365_account", "vb365_object_storage", "vb365_encryption_key", "vb365_repository", "vbgc_user",
                  "vbazure_user", "mfa_enrolment", "_mfa_secrets"},

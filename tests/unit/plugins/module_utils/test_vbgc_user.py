@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc_user import appliance_problem, ensure_user, input_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc_user import USER, appliance_problem, input_problem
 from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import ALL_ROLES, OPERATOR_ROLE, ROLES, USERS, new_client, user_body
 
 
@@ -44,8 +44,8 @@ def test_ensure_user_predicts_a_create_in_check_mode_with_a_diff_only_in_diff_mo
     server.add("GET", USERS + "/ops1", status=404, body={"title": "Not Found"}, sticky=True)
     server.add("GET", ROLES, body={"data": ALL_ROLES, "pagination": {"total": 3}}, sticky=True)
     wanted = params(roles=["portal operator"], password="s3cret-pw")
-    quiet = ensure_user(new_client(server, auth_token="given"), wanted, check_mode=True, diff_mode=False)
-    shown = ensure_user(new_client(server, auth_token="given"), wanted, check_mode=True, diff_mode=True)
+    quiet = USER.ensure(new_client(server, auth_token="given"), wanted, check_mode=True, diff_mode=False)
+    shown = USER.ensure(new_client(server, auth_token="given"), wanted, check_mode=True, diff_mode=True)
     assert quiet == {"changed": True, "user": {"name": "ops1", "description": "", "mfaEnabled": False, "roles": [OPERATOR_ROLE]}}
     assert shown["diff"]["after"]["password"] == MASK and shown["diff"]["before"] == {}
     assert all(call["method"] == "GET" for call in server.calls())
@@ -54,13 +54,13 @@ def test_ensure_user_predicts_a_create_in_check_mode_with_a_diff_only_in_diff_mo
 def test_ensure_user_raises_an_input_error_before_any_write(server):
     server.add("GET", USERS + "/ops1", status=404, body={"title": "Not Found"})
     with pytest.raises(InputError, match="creating it needs password and roles"):
-        ensure_user(new_client(server, auth_token="given"), params(), check_mode=False, diff_mode=False)
+        USER.ensure(new_client(server, auth_token="given"), params(), check_mode=False, diff_mode=False)
     assert [call["method"] for call in server.calls()] == ["GET"]
 
 
 def test_ensure_user_leaves_a_matching_user_alone(server):
     server.add("GET", USERS + "/ops1", body={"user": user_body(description="night shift")})
-    result = ensure_user(new_client(server, auth_token="given"), params(description="night shift", roles=["Portal Operator"]),
+    result = USER.ensure(new_client(server, auth_token="given"), params(description="night shift", roles=["Portal Operator"]),
                          check_mode=False, diff_mode=False)
     assert result["changed"] is False
     assert [call["method"] for call in server.calls()] == ["GET"]

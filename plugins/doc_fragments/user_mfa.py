@@ -1,0 +1,111 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The options of the MFA modules (veeam_gcp_user_mfa, veeam_azure_user_mfa): one enrolment (mfa_enrolment.py) and one
+action plugin for both appliances, so one text."""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    DOCUMENTATION = r"""
+attributes:
+  action:
+    support: full
+    details: An action plugin writes the secret to Vault (O(secret_destination=vault)) between the module's two steps.
+  async:
+    support: partial
+    details: Not with O(secret_destination=vault), whose steps run one after the other in the action plugin.
+  bypass_host_loop:
+    support: none
+  check_mode:
+    details: Predicts the result without writing; no secret is issued, no file and nothing in Vault is written.
+    support: full
+  diff_mode:
+    details: Shows whether MFA is enabled before and after, and a masked C(secretKey) when a secret is issued.
+    support: full
+options:
+  name:
+    description:
+      - Name of the user account, which must exist (see M(veeam_community.backup.veeam_gcp_user) or
+        M(veeam_community.backup.veeam_azure_user), by appliance).
+    type: str
+    required: true
+  state:
+    description:
+      - V(enabled) enables MFA (or finishes an enrolment with O(code)), V(disabled) disables it.
+    type: str
+    choices: [enabled, disabled]
+    default: enabled
+  recreate:
+    description:
+      - Issue a new secret even when MFA is already enabled (rotation). Reports a change on every run.
+      - Needs O(verify=true); to rotate the secret of a person, disable MFA and enrol again.
+    type: bool
+    default: false
+  verify:
+    description:
+      - Compute the current code of the new secret (SHA1, 6 digits, 30 seconds) and finish the enrolment at once.
+      - With V(false) the enrolment stays pending (RV(mfa_enabled=false)) until a run with O(code) and O(enrollment_token).
+        Running the task again while it is pending issues a new secret that replaces the pending one.
+    type: bool
+    default: true
+  code:
+    description:
+      - Six-digit code from the authenticator of the person who scanned the secret; finishes a pending enrolment.
+      - Needs O(enrollment_token). Ignored when MFA is already enabled. Never logged.
+    type: str
+  enrollment_token:
+    description:
+      - The RV(enrollment_token) returned by the run that issued the secret. Never logged.
+    type: str
+  qr_code_path:
+    description:
+      - When a secret is issued, write its C(otpauth://) URI as a QR code PNG to this file on the host that runs the
+        module, created with mode C(0600). Its directory must exist.
+      - The file holds the secret; remove it once the person has scanned it.
+      - Only with O(secret_destination=result); the QR code is written before the enrolment is accepted.
+    type: path
+  secret_destination:
+    description:
+      - Where a newly issued secret is kept. The secret is written there before the enrolment is accepted.
+      - V(result) returns it in the task result only (RV(secret_key), RV(qr_string), RV(scratch_codes)); putting
+        C(no_log=true) on the task and keeping the secret safe is then the caller's duty.
+      - V(directory) writes C(<name>.secret.txt) (secret key, C(otpauth://) URI, scratch codes) and C(<name>.png) (QR
+        code) into O(secret_directory) on the host that runs the module, files mode C(0600).
+      - V(vault) writes one HashiCorp Vault or OpenBao KV version 2 secret at O(vault_path) with the keys C(secret_key),
+        C(otpauth_uri), C(scratch_codes) (list) and C(user), through M(community.hashi_vault.vault_kv2_write).
+        Before a secret is issued, the Vault connection and token are checked (in check mode too).
+      - With V(directory) and V(vault) the result holds no secret (only RV(enrollment_token) when O(verify=false)).
+    type: str
+    choices: [result, directory, vault]
+    default: result
+  secret_directory:
+    description:
+      - Directory for O(secret_destination=directory), created with mode C(0700) when it does not exist. An existing
+        directory that other users can read is refused.
+    type: path
+  vault_path:
+    description:
+      - KV version 2 path of this user's secret, relative to O(vault_mount_point), for example C(veeam/vbgc/ops1) or
+        C(veeam/vbazure/ops1).
+      - Required with O(secret_destination=vault).
+    type: str
+  vault_mount_point:
+    description:
+      - Mount point of the KV version 2 secrets engine, for O(secret_destination=vault). Default C(secret).
+    type: str
+  vault_options:
+    description:
+      - Connection and authentication options of community.hashi_vault for O(secret_destination=vault), as its modules
+        take them, for example C(url), C(auth_method), C(token), C(role_id), C(secret_id), C(ca_cert), C(namespace).
+      - Empty, community.hashi_vault's own defaults apply, for example E(VAULT_ADDR) and E(VAULT_TOKEN). Never logged.
+    type: dict
+notes:
+  - With O(secret_destination=result), the returned RV(secret_key), RV(qr_string), RV(scratch_codes) and
+    RV(enrollment_token) are secrets. Use C(no_log=true) on the task and store them safely.
+  - O(recreate=true) is not available with O(secret_destination=vault); disable MFA and enrol again instead.
+requirements:
+  - pyotp, to compute codes (O(verify=true) and O(auth_mfa_secret)); for O(secret_destination=vault) also on the controller
+  - segno, to write O(qr_code_path) and O(secret_destination=directory)
+  - community.hashi_vault and hvac, for O(secret_destination=vault)
+"""

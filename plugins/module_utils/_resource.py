@@ -1,0 +1,85 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The desired-state skeleton that every resource shares, whatever its product: read the object, check the options
+against it before any write, then create, update or remove it; and the same for a list of objects in one task.
+
+A product's resource file (vbgc_user.py, vbazure_user.py) supplies only what differs: its reads, checks and writes.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._compare import UNKNOWN, created_meanwhile
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
+
+
+def removal_result(noun, current, delete, check_mode, diff_mode, before=None):
+    """state=absent: unchanged when current is None (nothing there), else delete() outside check mode.
+
+    The result names the object by noun (empty: it is gone); before is what the diff shows of it (default: current)."""
+    if current is None:
+        return module_result(False, diff_mode, {}, {}, **{noun: {}})
+    if not check_mode:
+        delete()
+    return module_result(True, diff_mode, current if before is None else before, {}, **{noun: {}})
+
+
+class Resource:
+    """One kind of object that has a natural key (a user by name) and how to read, check and write one.
+
+    read(client, params) -> the object or None; read_all(client) -> {key: object}; key(params) -> the natural key;
+    server_problem(client, params, current) -> why params cannot be applied (None: fine), checked before any write;
+    create(client, params, check_mode, diff_mode) and update(client, params, check_mode, diff_mode, current) -> the
+    module result; delete(client, params, current) removes it. noun names one object in results ("user"), where the
+    server in messages ("the appliance").
+    """
+
+    def __init__(self, noun, where, key, read, read_all, server_problem, create, update, delete):
+        self.noun, self.where, self.key = noun, where, key
+        self.read, self.read_all, self.server_problem = read, read_all, server_problem
+        self.create, self.update, self.delete = create, update, delete
+
+    def ensure(self, client, params, check_mode, diff_mode, current=UNKNOWN):
+        """Bring one object to params; current is the object as already read (None: absent), or UNKNOWN to read it."""
+        if current is UNKNOWN:
+            current = self.read(client, params)
+        problem = self.server_problem(client, params, current)
+        if problem:
+            raise InputError(problem)
+        return self.apply(client, params, check_mode, diff_mode, current)
+
+    def apply(self, client, params, check_mode, diff_mode, current):
+        """Apply params, checked by server_problem(), to current (None: absent)."""
+        if params["state"] == "absent":
+            return removal_result(self.noun, current, lambda: self.delete(client, params, current), check_mode, diff_mode)
+        if current is None:
+            try:
+                return self.create(client, params, check_mode, diff_mode)
+            except VeeamApiError as exc:
+                current = created_meanwhile(exc, lambda: self.read(client, params))
+                if current is None:
+                    raise
+        return self.update(client, params, check_mode, diff_mode, current)
+
+    def ensure_all(self, client, items, check_mode, diff_mode):
+        """The list module: one read of every object, every item checked against it, then each item applied in order."""
+        current = self.read_all(client)
+        refuse(["%s: %s" % (self.key(item), problem) for item in items
+                for problem in [self.server_problem(client, item, current.get(self.key(item)))] if problem],
+               "%ss do not fit %s" % (self.noun, self.where))
+        pairs = [(self.key(item), item, current.get(self.key(item))) for item in items]
+        return apply_items(pairs, lambda item, found: self.apply(client, item, check_mode, diff_mode, found),
+                           self.noun + "s", self.noun, diff_mode)
+
+
+def appliance_users(server_problem, create, update):
+    """The users of an appliance, keyed by name, for an API client with get_user(name), list_users() and
+    delete_user(name) (VBGC and VBAzure)."""
+    return Resource(
+        "user", "the appliance", key=lambda params: params["name"],
+        read=lambda client, params: client.get_user(params["name"]),
+        read_all=lambda client: {user.get("name"): user for user in client.list_users()},
+        server_problem=server_problem, create=create, update=update,
+        delete=lambda client, params, _user: client.delete_user(params["name"]),
+    )
