@@ -6,6 +6,7 @@ layer; TokenGrantClient adds the OAuth2 form login with an MFA grant that VBGC a
 from __future__ import annotations
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError, explained
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import quote_segment
 from ansible_collections.veeam_community.backup.plugins.module_utils._totp import totp_now
 
 
@@ -130,6 +131,24 @@ class TokenGrantClient(ApiClient):
         super().__init__(http, **kwargs)
         self.mfa_secret = mfa_secret
         http.add_secret(mfa_secret)
+
+    def checked_enrolment(self, enrolment, name, operation, path):
+        """The answer of the MFA enable call (operation, at path) for user name: every secret in it masked from now on,
+        secretKey and token required, and an otpauth:// URI made from the secret when the answer has none."""
+        for secret in [enrolment.get(key) for key in ("secretKey", "qrString", "token")] + (enrolment.get("scratchCodes") or []):
+            self.http.add_secret(secret)
+        if not enrolment.get("secretKey") or not enrolment.get("token"):
+            raise VeeamApiError("the answer to %s has no secretKey or token." % operation, method="POST", path=path)
+        if not enrolment.get("qrString"):
+            enrolment["qrString"] = "otpauth://totp/%s?secret=%s" % (quote_segment(name), enrolment["secretKey"])
+        return enrolment
+
+    def accepting(self, name, token, enable_operation):
+        """The context of the MFA accept call: its token masked, a refusal (400) explained."""
+        self.http.add_secret(token)
+        return explained((400,), "finishing the MFA enrolment of %s was refused" % name,
+                         "The code must be the current six digits of the new secret and the token must come from the "
+                         "%s answer of the same enrolment." % enable_operation)
 
     def _mfa_challenge(self, response):
         """The mfa_token of a password grant answer that asks for a second factor, else None."""

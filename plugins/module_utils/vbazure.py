@@ -132,21 +132,10 @@ class VBAzureClient(TokenGrantClient):
         """Issue an MFA secret: {qrString, secretKey, scratchCodes, token}, all registered as secrets."""
         path = self.user_path(name, "enableMfa")
         enrolment = self.call("POST", path, json={"recreate": bool(recreate)}).body or {}
-        for key in ("secretKey", "qrString", "token"):
-            self.http.add_secret(enrolment.get(key))
-        for code in enrolment.get("scratchCodes") or []:
-            self.http.add_secret(code)
-        if not enrolment.get("secretKey") or not enrolment.get("token"):
-            raise VeeamApiError("the answer to enableMfa has no secretKey or token.", method="POST", path=path)
-        if not enrolment.get("qrString"):
-            enrolment["qrString"] = "otpauth://totp/%s?secret=%s" % (quote_segment(name), enrolment["secretKey"])
-        return enrolment
+        return self.checked_enrolment(enrolment, name, "enableMfa", path)
 
     def mfa_accept(self, name, code, token):
-        self.http.add_secret(token)
-        with explained((400,), "finishing the MFA enrolment of %s was refused" % name,
-                       "The code must be the current six digits of the new secret and the token must come from the "
-                       "enableMfa answer of the same enrolment."):
+        with self.accepting(name, token, "enableMfa"):
             self.call("POST", self.user_path(name, "acceptMfa"), json={"code": code, "token": token})
 
     def mfa_disable(self, name):

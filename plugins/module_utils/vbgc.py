@@ -234,20 +234,10 @@ class VBGCClient(TokenGrantClient):
         """Issue an MFA secret: {qrString, secretKey, scratchCodes, token}, all registered as secrets."""
         body = self.call("POST", self.user_path(name, "mfaEnable"), json={"recreate": bool(recreate)}).body
         enrolment = self.unwrap(body, "response") or {}
-        for key in ("secretKey", "qrString", "token"):
-            self.http.add_secret(enrolment.get(key))
-        if not enrolment.get("secretKey") or not enrolment.get("token"):
-            raise VeeamApiError("the answer to mfaEnable has no secretKey or token.", method="POST",
-                                path=self.user_path(name, "mfaEnable"))
-        if not enrolment.get("qrString"):
-            enrolment["qrString"] = "otpauth://totp/%s?secret=%s" % (quote_segment(name), enrolment["secretKey"])
-        return enrolment
+        return self.checked_enrolment(enrolment, name, "mfaEnable", self.user_path(name, "mfaEnable"))
 
     def mfa_accept(self, name, code, token):
-        self.http.add_secret(token)
-        with explained((400,), "finishing the MFA enrolment of %s was refused" % name,
-                       "The code must be the current six digits of the new secret and the token must come from the "
-                       "mfaEnable answer of the same enrolment."):
+        with self.accepting(name, token, "mfaEnable"):
             self.unwrap(self.call("POST", self.user_path(name, "mfaAccepted"), json={"code": code, "token": token}).body)
 
     def mfa_disable(self, name):

@@ -360,13 +360,14 @@ def test_mfa_enable_unwraps_the_response_and_registers_the_secrets(server):
     enrolment = {"qrString": "otpauth://totp/ops1@h?secret=%s&issuer=h" % MFA_SECRET, "secretKey": MFA_SECRET,
                  "scratchCodes": ["12345678"], "token": "enrol-token"}
     server.add("POST", USERS + "/ops1/mfaEnable", body={"response": enrolment, "issues": []})
-    server.add("POST", USERS + "/ops1/mfaAccepted", status=400, body={"details": "bad token enrol-token"})
+    server.add("POST", USERS + "/ops1/mfaAccepted", status=400, body={"details": "bad token enrol-token, code 12345678"})
     client = new_client(server, auth_token="admin-token")
     assert client.mfa_enable("ops1", recreate=False) == enrolment
     assert server.calls()[0]["json"] == {"recreate": False}
     with pytest.raises(VeeamApiError) as err:
         client.mfa_accept("ops1", "123456", "enrol-token")
     assert "enrol-token" not in str(err.value)
+    assert "12345678" not in str(err.value)  # a scratch code is a secret too
     assert "finishing the MFA enrolment of ops1 was refused" in str(err.value)
 
 
