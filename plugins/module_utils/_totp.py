@@ -19,12 +19,6 @@ def missing_pyotp(purpose):
     return None if HAS_PYOTP else MissingLibraryError("pyotp", purpose)
 
 
-def require_pyotp(purpose):
-    """The text of missing_pyotp(purpose), or None."""
-    error = missing_pyotp(purpose)
-    return error.message if error else None
-
-
 def totp_now(secret, option_name):
     """The current six-digit TOTP code (SHA1, 30 s) of a base32 secret."""
     error = missing_pyotp("Computing the MFA code from %s" % option_name)

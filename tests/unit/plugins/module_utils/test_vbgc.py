@@ -404,7 +404,7 @@ def test_missing_pyotp_is_reported_by_name(monkeypatch):
     monkeypatch.setattr(_totp, "HAS_PYOTP", False)
     with pytest.raises(VeeamApiError, match="pyotp"):
         _totp.totp_now(MFA_SECRET, "auth_mfa_secret")
-    assert "verify=true needs pyotp" in _totp.require_pyotp("verify=true")
+    assert "verify=true needs pyotp" in _totp.missing_pyotp("verify=true").message
 
 
 @pytest.mark.parametrize("name, valid", [
