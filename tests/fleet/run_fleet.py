@@ -137,12 +137,18 @@ class Scenario:
         return extra + [entry for _simulator, ready in fleet for entry in harness.fetch_secrets(ready)]
 
 
-def shared_secrets_dir(scenario):
+def shared_secrets_place(scenario):
+    """One directory, then one Vault path, for the MFA secrets of all appliances: every appliance refused, nothing written
+    (the refusal comes before any request, so no Vault server is needed)."""
     appliances = [host for host in hosts() if host.startswith("vbgc-")]
-    result = scenario.run(scenario.playbook + " --limit vbgc_appliances -e gcp_users_secrets_dir=~/one-dir-for-all", "shared-secrets-dir")
-    expect_recap(result, "one MFA secrets directory for all", failed_hosts=appliances, expected=appliances)
-    check("would store their new MFA secrets in the same place" in scenario.last_log(), "no word on the shared directory")
-    expect_nothing_written(scenario.fleet, "one MFA secrets directory for all")
+    for name, extra in (("shared-secrets-dir", "-e gcp_users_secrets_dir=~/one-dir-for-all"),
+                        ("shared-vault-path", "-e gcp_users_mfa_secret_destination=vault -e gcp_users_mfa_vault_path=veeam/all")):
+        result = scenario.run(f"{scenario.playbook} --limit vbgc_appliances {extra}", name)
+        expect_recap(result, name, failed_hosts=appliances, expected=appliances)
+        place = "~/one-dir-for-all" if name == "shared-secrets-dir" else "secret/veeam/all"
+        check("would store their new MFA secrets in the same place" in scenario.last_log(), f"{name}: no word on the shared place")
+        check(place.lstrip("~") in scenario.last_log(), f"{name}: the refusal does not name the place {place}")
+        expect_nothing_written(scenario.fleet, name)
 
 
 def onboard(scenario):
@@ -169,7 +175,7 @@ def one_down(scenario):
 def scenario_run(fleet, out):
     scenario = Scenario(fleet, out)
     scenario.prepare()
-    shared_secrets_dir(scenario)
+    shared_secrets_place(scenario)
     onboard(scenario)
     seen = one_down(scenario)
     scan(scenario.logs, seen + scenario.secrets([fleet[0], fleet[2]]))
