@@ -10,6 +10,7 @@ Run from the collection root inside the simulator harness and an OpenBao dev ser
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import sys
@@ -126,7 +127,12 @@ def test_the_job_adds_the_repositories_with_the_secrets_from_vault(world, first_
     assert first_job.runner.status == "successful", first_job.stdout[-3000:]
     assert first_job.env["VEEAM_VB365_VALIDATE_CERTS"] == "true" and first_job.env["VEEAM_VB365_CA_PATH"]
     assert names("created") in summary(first_job)
-    assert first_job.writes.count("POST /v8/BackupRepositories") == len(repositories())
+    written = collections.Counter(write.split("/")[2] for write in first_job.writes)  # "POST /v8/Accounts": Accounts
+    assert written == {"Accounts": len({repo["account"]["user_name"] for repo in repositories()}),
+                       "S3Resources": len({(repo["bucket"], repo["folder"]) for repo in repositories()}),
+                       "EncryptionKeys": len({repo["encryption"]["description"] for repo in repositories()
+                                              if "encryption" in repo}),
+                       "BackupRepositories": len(repositories())}, first_job.writes
     stored = {repo["name"]: repo for repo in vb365(world, "/v8/BackupRepositories?limit=1000")["results"]}
     for repo in repositories():
         assert stored[repo["name"]]["objectStorageEncryptionEnabled"] is ("encryption" in repo), repo["name"]
