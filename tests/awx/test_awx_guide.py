@@ -12,12 +12,14 @@ sys.path.insert(0, os.path.dirname(__file__))
 from awx_guide import GUIDE, blocks, commands  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-# The blocks the tests use: test_execution_environment.py (ee/*, ee-build.console) and test_awx_job.py (the rest).
+# The blocks the tests use: test_execution_environment.py (ee/*, ee-build.console), test_awx_object_storage_job.py
+# (section 8's) and test_awx_job.py (the rest).
 USED = {
     "ee/execution-environment.yml", "ee/requirements.yml", "ee-build.console", "veeam-onboarding.hcl",
     "vault-setup.console", "credential-vb365.yml", "credential-vbgc.yml", "credential-vault.yml", "onboard.yml",
     "inventory-localhost.yml", "job-template-vars.yml", "credential-vault-lookup.yml",
-    "credential-vbgc-automation.yml",
+    "credential-vbgc-automation.yml", "veeam-object-storage.hcl", "vault-object-storage.console",
+    "credential-vault-object-storage.yml", "object_storage.yml", "job-template-object-storage-vars.yml",
 }
 
 
@@ -52,3 +54,4 @@ def test_the_skipped_registration_runs_the_playbook_that_reads_the_tested_types(
 
 def test_the_vault_commands_use_the_policy_file_of_the_guide():
     assert any("veeam-onboarding.hcl" in line for line in commands("vault-setup.console"))
+    assert any("veeam-object-storage.hcl" in line for line in commands("vault-object-storage.console"))
