@@ -216,13 +216,13 @@ contract: $(VENV)/.installed
 fleet: build-tree
 	$(IN_COLL) $(PY) tests/fleet/run_fleet.py --out $(BUILD)/fleet
 
-# The onboarding job of awx.rst run the way AWX runs it (tests/awx/test_awx_job.py): ansible-runner, the
+# The onboarding and object storage jobs of awx.rst, run the way AWX runs them (tests/awx/test_awx_job.py): ansible-runner, the
 # credentials rendered by AWX's injector rules, MFA seeds into an OpenBao dev server, against the simulator.
 # The job must succeed, change nothing when rerun, verify TLS without being told, and leave no secret in its
 # stdout or events (nor in the test's own output, scanned by the harness).
 awx-job: build-tree deps-collections
 	$(IN_COLL) $(OPENBAO) $(HARNESS) --scan-output $(BUILD)/awx-job.log -- \
-	  $(PY) -m pytest -q -p no:cacheprovider tests/awx/test_awx_guide.py tests/awx/test_awx_job.py
+	  $(PY) -m pytest -q -p no:cacheprovider tests/awx/test_awx_guide.py tests/awx/test_awx_job.py tests/awx/test_awx_object_storage_job.py
 
 # The docsite: collection index, module and role pages from their docs, and the guides.
 # Offline: no intersphinx inventories can be fetched, so cross-references to docs.ansible.com are off.
