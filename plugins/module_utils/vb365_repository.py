@@ -8,6 +8,8 @@ that does it; the fields the API cannot change after creation are refused before
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.veeam_community.backup.plugins.module_utils._compare import STATE_OPTION, changed_fields
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
@@ -15,6 +17,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_encry
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import (
     BUCKET_FIELDS,
     FOLDER_FIELDS,
+    S3_COMPATIBLE,
     STORAGE_TYPES,
     account_option,
     account_problem,
@@ -29,13 +32,26 @@ RETENTION_TYPES = {"item_level": "ItemLevel", "snapshot_based": "SnapshotBased"}
 PERIOD_TYPES = {"daily": "Daily", "monthly": "Monthly", "yearly": "Yearly"}
 PERIOD_FIELDS = {"Daily": "dailyRetentionPeriod", "Monthly": "monthlyRetentionPeriod", "Yearly": "yearlyRetentionPeriod"}
 YEARLY = ("Year1", "Years2", "Years3", "Years5", "Years7", "Years10", "Years25", "Keep")
+# objectStorage.type of a repository on an s3_compatible account: the v8 document serves the three alike
+# (amazonBucketS3Compatible and s3Folder, buckets under /S3CompatibleResources).
+S3_COMPATIBLE_TYPES = {"amazon_s3_compatible": "AmazonS3Compatible", "wasabi_cloud": "WasabiCloud", "ibm_cloud": "IBMCloud"}
 KIND_BY_STORAGE_TYPE = {value: key for key, value in STORAGE_TYPES.items()}
-KIND_BY_STORAGE_TYPE.update(WasabiCloud=KIND_BY_STORAGE_TYPE["AmazonS3Compatible"], IBMCloud=KIND_BY_STORAGE_TYPE["AmazonS3Compatible"])
-# Kept as they are on update: the schedule of the retention clean-up, which the module does not manage.
+KIND_BY_STORAGE_TYPE.update(dict.fromkeys(S3_COMPATIBLE_TYPES.values(), S3_COMPATIBLE))
+# The retention clean-up schedule: its fields, and the cleanup_schedule suboptions (API enum values in lower case).
 SCHEDULE = ("retentionFrequencyType", "dailyTime", "dailyType", "monthlyTime", "monthlyDaynumber", "monthlyDayofweek")
+CLEANUP_FREQUENCIES = {"daily": "Daily", "monthly": "Monthly"}
+CLEANUP_TIMES = {"daily": "dailyTime", "monthly": "monthlyTime"}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+CLEANUP_DAYS = {"days": ("everyday", "workdays", "weekends") + WEEKDAYS,
+                "day_number": ("first", "second", "third", "fourth", "last"), "day_of_week": WEEKDAYS}
+CLEANUP_FIELDS = {"days": "dailyType", "day_number": "monthlyDaynumber", "day_of_week": "monthlyDayofweek"}
+CLEANUP_FREQUENCY_OF = {"days": "daily", "day_number": "monthly", "day_of_week": "monthly"}
+# The API reads and writes a time of day as a .NET TimeSpan, HH:MM:SS; HH:MM is compared as HH:MM:00.
+CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?")
 # Fields the API cannot change after creation (VB365 console: set once when the repository is added).
 FIXED = {"retentionType": "retention_type", "objectStorageEncryptionEnabled": "encryption_key",
-         "bucket": "bucket", "folder": "folder", "enableImmutability": "immutability_days", "storageType": "account"}
+         "bucket": "bucket", "folder": "folder", "enableImmutability": "immutability_days", "storageType": "account",
+         "objectStorageType": "storage_type"}
 
 
 def repository_spec():
@@ -45,6 +61,7 @@ def repository_spec():
         "account": dict(account_option(), required=False),
         "bucket": {"type": "str"},
         "folder": {"type": "str"},
+        "storage_type": {"type": "str", "choices": list(S3_COMPATIBLE_TYPES)},
         "proxy": {"type": "str"},
         "proxy_pool": {"type": "str"},
         "retention_type": {"type": "str", "choices": list(RETENTION_TYPES)},
@@ -53,10 +70,17 @@ def repository_spec():
         "size_limit_gb": {"type": "int"},
         "immutability_days": {"type": "int"},
         "encryption_key": {"type": "str", "no_log": False},  # the key's description, not a secret
+        "cleanup_schedule": {"type": "dict", "options": _cleanup_options()},
         "state": dict(STATE_OPTION),
     }
     spec.update(location_options())
     return spec
+
+
+def _cleanup_options():
+    options = {"frequency": {"type": "str", "choices": list(CLEANUP_FREQUENCIES)}, "time": {"type": "str"}}
+    options.update({name: {"type": "str", "choices": list(values)} for name, values in CLEANUP_DAYS.items()})
+    return options
 
 
 def input_problem(params):
@@ -71,10 +95,39 @@ def input_problem(params):
         if params[name] is not None and params[name] < 0:
             return "%s=%s must be 0 (off) or a positive number." % (name, params[name])
     if params["account"]:
-        problem = account_problem(params["account"]) or location_problem(params)
+        problem = account_problem(params["account"]) or location_problem(params) or _storage_type_problem(params)
         if problem:
             return problem
-    return _retention_problem(params)
+    return _retention_problem(params) or _cleanup_problem(params["cleanup_schedule"] or {})
+
+
+def _storage_type_problem(params):
+    given = params["account"]["account_type"]  # None: the account is given by id, checked in resolve()
+    if params["storage_type"] and given not in (None, "s3_compatible"):
+        return "storage_type=%s needs an s3_compatible account, not %s." % (params["storage_type"], given)
+    return None
+
+
+def _cleanup_problem(schedule):
+    frequency = schedule.get("frequency")
+    wrong = [name for name, only in CLEANUP_FREQUENCY_OF.items() if schedule.get(name) and frequency not in (None, only)]
+    if wrong:
+        return "cleanup_schedule: %s belong to the %s clean-up, not to frequency=%s; leave them out or change frequency." % (
+            ", ".join(wrong), CLEANUP_FREQUENCY_OF[wrong[0]], frequency)
+    if schedule.get("time") is None:
+        return None
+    if frequency is None:
+        return "cleanup_schedule: time needs frequency (daily or monthly): each clean-up frequency has its own time."
+    if _clock(schedule["time"]) is None:
+        return ("cleanup_schedule: time='%s' is not a time of day: give HH:MM or HH:MM:SS on a 24-hour clock, for "
+                "example '03:30', quoted (YAML reads an unquoted 18:00 as the number 1080)." % schedule["time"])
+    return None
+
+
+def _clock(value):
+    """A time of day as HH:MM:SS, the way the API writes it; None when value is not one."""
+    match = CLOCK.fullmatch(str(value).strip())
+    return "%s:%s:%s" % (match.group(1), match.group(2), match.group(3) or "00") if match else None
 
 
 def _retention_problem(params):
@@ -101,11 +154,14 @@ def comparable(repo):
         "retentionPeriod": repo.get(PERIOD_FIELDS.get(period_type, "")),
         "objectStorageEncryptionEnabled": bool(repo.get("objectStorageEncryptionEnabled")),
         "encryptionKeyId": _lower(repo.get("encryptionKeyId")),
-        "storageType": STORAGE_TYPES.get(kind), "accountId": _lower(storage.get("accountId")),
+        "storageType": STORAGE_TYPES.get(kind), "objectStorageType": storage.get("type"),
+        "accountId": _lower(storage.get("accountId")),
         "bucket": (storage.get(BUCKET_FIELDS.get(kind)) or {}).get("name"), "folder": storage.get(FOLDER_FIELDS.get(kind)),
         "sizeLimitEnabled": bool(storage.get("sizeLimitEnabled")), "sizeLimitGB": storage.get("sizeLimitGB"),
         "enableImmutability": bool(storage.get("enableImmutability")),
         "immutabilityPeriodDays": storage.get("immutabilityPeriodDays"),
+        **{key: repo.get(key) for key in SCHEDULE},
+        **{key: _clock(repo[key]) or repo[key] for key in CLEANUP_TIMES.values() if repo.get(key)},
     }
 
 
@@ -131,6 +187,9 @@ def resolve(client, params, lists):
     ids = {"account": None}
     if params["account"]:
         account = resolve_account(client, params["account"])
+        if params["storage_type"] and account_type_of(account) != S3_COMPATIBLE:
+            raise InputError("storage_type=%s needs an s3_compatible account; account %s is %s." % (
+                params["storage_type"], account["id"], account_type_of(account)))
         ids["account"] = account
     if params["proxy"]:
         ids["proxyId"] = _by_name(_list(lists, "proxies", client.list_proxies), "hostName", params["proxy"],
@@ -165,6 +224,7 @@ def desired(params, ids):
         "storageType": STORAGE_TYPES.get(account_type_of(account)) if account else None,
         "accountId": _lower(account["id"]) if account else None,
         "bucket": params["bucket"], "folder": params["folder"],
+        "objectStorageType": S3_COMPATIBLE_TYPES.get(params["storage_type"]),
     }
     if params["encryption_key"] is not None:
         want.update(objectStorageEncryptionEnabled=bool(params["encryption_key"]), encryptionKeyId=ids.get("encryptionKeyId"))
@@ -172,6 +232,18 @@ def desired(params, ids):
                                 (params["immutability_days"], ("enableImmutability", "immutabilityPeriodDays"))):
         if days is not None:
             want.update({flag: days > 0, value: days or None})
+    want.update(_cleanup_wanted(params["cleanup_schedule"] or {}))
+    return want
+
+
+def _cleanup_wanted(schedule):
+    """The schedule fields the cleanup_schedule suboptions set (API enum values are capitalised)."""
+    want = {field: schedule[name].capitalize() for name, field in CLEANUP_FIELDS.items() if schedule.get(name)}
+    frequency = schedule.get("frequency")
+    if frequency:
+        want["retentionFrequencyType"] = CLEANUP_FREQUENCIES[frequency]
+        if schedule.get("time"):
+            want[CLEANUP_TIMES[frequency]] = _clock(schedule["time"])
     return want
 
 
@@ -206,7 +278,8 @@ def _create(client, params, check_mode, diff_mode, ids):
     if missing:
         raise InputError("repository '%s' does not exist, and creating it needs %s." % (params["name"], ", ".join(missing)))
     after = dict(dict.fromkeys(comparable({})), **{k: v for k, v in desired(params, ids).items() if v is not None})
-    after.update(description=params["description"] or "", objectStorageEncryptionEnabled=bool(params["encryption_key"]))
+    after.update(description=params["description"] or "", objectStorageEncryptionEnabled=bool(params["encryption_key"]),
+                 objectStorageType=after["objectStorageType"] or after["storageType"])
     body = _body(after, account_type_of(ids["account"]), bucket_body(account_type_of(ids["account"]), params, params["bucket"]))
     repository = dict(body, id=None)
     if not check_mode:
@@ -234,23 +307,23 @@ def _update(client, params, check_mode, diff_mode, current, ids):
             after[value] = None  # 0 turns the setting off: no value goes with it
     kind = KIND_BY_STORAGE_TYPE[before["storageType"]]
     bucket = {key: value for key, value in current["objectStorage"][BUCKET_FIELDS[kind]].items() if key != "_links"}
-    body = _body(after, kind, bucket, current)
+    body = _body(after, kind, bucket)
     repository = dict(current, **{key: value for key, value in body.items() if key != "objectStorage"})
     if not check_mode:
         client.update_repository(current["id"], body)
     return module_result(True, diff_mode, before, after, repository=repository)
 
 
-def _body(view, kind, bucket, current=None):
-    """A RESTBackupRepositoryFromClient from a comparable view; schedule fields kept from current."""
+def _body(view, kind, bucket):
+    """A RESTBackupRepositoryFromClient from a comparable view (schedule fields left out when unknown)."""
     body = {key: view[key] for key in ("name", "description", "retentionType", "objectStorageEncryptionEnabled")}
     for key in ("proxyId", "proxyPoolId", "encryptionKeyId", "retentionPeriodType"):
         if view[key]:
             body[key] = view[key]
     if view["retentionPeriodType"]:
         body[PERIOD_FIELDS[view["retentionPeriodType"]]] = view["retentionPeriod"]
-    body.update({key: current[key] for key in SCHEDULE if current and current.get(key) is not None})
-    storage = {"type": STORAGE_TYPES[kind], "accountId": view["accountId"], BUCKET_FIELDS[kind]: bucket,
+    body.update({key: view[key] for key in SCHEDULE if view.get(key) is not None})
+    storage = {"type": view["objectStorageType"], "accountId": view["accountId"], BUCKET_FIELDS[kind]: bucket,
                FOLDER_FIELDS[kind]: view["folder"], "sizeLimitEnabled": bool(view["sizeLimitEnabled"]),
                "enableImmutability": bool(view["enableImmutability"])}
     for key in ("sizeLimitGB", "immutabilityPeriodDays"):

@@ -40,6 +40,15 @@ options:
       - Folder in the bucket; it must exist (see M(veeam_community.backup.veeam_m365_object_storage_folder)).
         Required to add a repository; cannot be changed afterwards.
     type: str
+  storage_type:
+    description:
+      - The object storage type (C(objectStorage.type)) of a repository on an V(s3_compatible) account, one of
+        V(amazon_s3_compatible) (C(AmazonS3Compatible)), V(wasabi_cloud) (C(WasabiCloud)) or V(ibm_cloud)
+        (C(IBMCloud)). The API places all three alike (an endpoint, a bucket and a folder).
+      - Omitted, a new repository is C(AmazonS3Compatible) and an existing one keeps its type. Cannot be changed
+        after creation; refused with an V(amazon_s3) or V(azure_blob) account.
+    type: str
+    choices: [amazon_s3_compatible, wasabi_cloud, ibm_cloud]
   proxy:
     description: Host name of the backup proxy, case-insensitive. Give this or O(proxy_pool) to add a repository.
     type: str
@@ -76,6 +85,41 @@ options:
         the data with; V('') means no encryption. Whether a repository is encrypted cannot be changed after
         creation; the key can be replaced by another one.
     type: str
+  cleanup_schedule:
+    description:
+      - When the retention clean-up checks the repository and removes the backups older than the retention period
+        (C(retentionFrequencyType), C(dailyTime), C(dailyType), C(monthlyTime), C(monthlyDaynumber),
+        C(monthlyDayofweek)).
+      - Each suboption given is managed; a suboption left out (or the whole option) keeps what the server has (on
+        an existing repository its current value, on a new one the server's default).
+      - The daily and the monthly clean-up each keep their own time and days; switching O(cleanup_schedule.frequency)
+        keeps the settings of the other one.
+      - Checked before any request. Times are compared as the API writes them, C(HH:MM:SS), so V('03:30') and
+        V('03:30:00') are the same time.
+    type: dict
+    suboptions:
+      frequency:
+        description: V(daily) or V(monthly) clean-up (C(Daily), C(Monthly)). Required with O(cleanup_schedule.time).
+        type: str
+        choices: [daily, monthly]
+      time:
+        description:
+          - Time of day of the clean-up of O(cleanup_schedule.frequency), C(HH:MM) or C(HH:MM:SS) on a 24-hour
+            clock, in the server's time zone.
+          - Quote it in YAML, V('18:00'), because YAML reads an unquoted C(18:00) as the number 1080.
+        type: str
+      days:
+        description: Days of a V(daily) clean-up (C(dailyType)).
+        type: str
+        choices: [everyday, workdays, weekends, monday, tuesday, wednesday, thursday, friday, saturday, sunday]
+      day_number:
+        description: Which O(cleanup_schedule.day_of_week) of the month a V(monthly) clean-up runs on (C(monthlyDaynumber)).
+        type: str
+        choices: [first, second, third, fourth, last]
+      day_of_week:
+        description: Day of the week of a V(monthly) clean-up (C(monthlyDayofweek)).
+        type: str
+        choices: [monday, tuesday, wednesday, thursday, friday, saturday, sunday]
   state:
     description:
       - V(present) adds or updates the repository.
@@ -99,10 +143,13 @@ attributes:
     details: Sends only C(GET) requests; a repository that would be added is returned with C(id=null).
   diff_mode:
     support: full
-    details: Shows the managed fields, with ids for the account, proxy, pool and key.
+    details: Shows the managed fields, with ids for the account, proxy, pool and key, and the clean-up schedule.
 notes:
-  - The retention clean-up schedule (time and days) is not managed; an update sends it back as it is.
-  - S3-compatible repositories are added with the storage type C(AmazonS3Compatible).
+  - Storage types served (C(RESTObjectStorageType) of the v8 document) are C(AmazonS3), C(AzureBlob),
+    C(AmazonS3Compatible), C(WasabiCloud) and C(IBMCloud) (the last three on an V(s3_compatible) account, see
+    O(storage_type)). The archive tiers C(AzureBlobArchive) and C(AmazonS3Glacier) are not, as they are long-term
+    (backup copy) repositories, which the v8 document sets up with the Glacier storage class flags, an archiver
+    appliance, an Azure service account and subscription, none of which the module manages.
 seealso:
   - module: veeam_community.backup.veeam_m365_repository_info
   - module: veeam_community.backup.veeam_m365_encryption_key
@@ -127,6 +174,37 @@ EXAMPLES = r"""
     retention_period: Years3
     immutability_days: 30
     encryption_key: m365 S3 repositories 2026
+
+- name: A Wasabi repository cleaned up on the last Sunday of each month at 02:30
+  veeam_community.backup.veeam_m365_repository:
+    server: vb365.example.com
+    auth_token: "{{ vb365_login.access_token }}"
+    name: m365-wasabi
+    account:
+      account_type: s3_compatible
+      user_name: wasabikey0001
+    storage_type: wasabi_cloud
+    service_point: https://s3.eu-central-1.wasabisys.com
+    custom_region_id: eu-central-1
+    bucket: m365-backups
+    folder: teams
+    proxy_pool: pool-a
+    retention_type: item_level
+    cleanup_schedule:
+      frequency: monthly
+      time: "02:30"
+      day_number: last
+      day_of_week: sunday
+
+- name: Move the clean-up of an existing repository to workdays at 20:00 (the rest is left as it is)
+  veeam_community.backup.veeam_m365_repository:
+    server: vb365.example.com
+    auth_token: "{{ vb365_login.access_token }}"
+    name: m365-s3
+    cleanup_schedule:
+      frequency: daily
+      time: "20:00"
+      days: workdays
 
 - name: Remove it (the data stays in the bucket)
   veeam_community.backup.veeam_m365_repository:

@@ -82,6 +82,8 @@ def test_create_azure_repository(sim, vb365_token):
     ({"retentionPeriodType": "Monthly"}, 400),
     ({"retentionPeriodType": "Daily", "dailyRetentionPeriod": 0}, 400),
     ({"dailyTime": "25:00"}, 400),
+    ({"dailyType": "everyday"}, 400),
+    ({"monthlyDaynumber": "Fifth"}, 400),
     ({"objectStorageEncryptionEnabled": True}, 400),
     ({"encryptionKeyId": "5f0c3b4e-8a51-4f36-9d6a-0c2f7c1e9b11"}, 400),
     ({"objectStorageEncryptionEnabled": True, "encryptionKeyId": "5f0c3b4e-8a51-4f36-9d6a-0c2f7c1e9b11"}, 404),
@@ -148,6 +150,19 @@ def test_update_merges_and_keeps_what_is_left_out(sim, vb365_token):
     again = sim.vb365("PUT", f"{REPOS}/{repo['id']}", vb365_token, json=change)
     assert again.status_code == 204
     assert sim.journal()[len(journal)]["mutated"] is False
+
+
+def test_a_clean_up_schedule_switched_to_monthly_keeps_the_daily_one(sim, vb365_token):
+    account, proxy = s3_world(sim, vb365_token)
+    repo = create(sim, vb365_token, repository_body(account, proxy)).json()
+    change = {"retentionType": "SnapshotBased", "retentionFrequencyType": "Monthly", "monthlyTime": "02:30",
+              "monthlyDaynumber": "Last", "monthlyDayofweek": "Sunday"}
+    validate(change, "RESTBackupRepositoryFromClient")
+    assert sim.vb365("PUT", f"{REPOS}/{repo['id']}", vb365_token, json=change).status_code == 204
+    updated = sim.vb365("GET", f"{REPOS}/{repo['id']}", vb365_token).json()
+    assert [updated[name] for name in ("retentionFrequencyType", "monthlyTime", "monthlyDaynumber", "monthlyDayofweek",
+                                       "dailyTime", "dailyType")] == ["Monthly", "02:30:00", "Last", "Sunday",
+                                                                      "18:00:00", "Everyday"]
 
 
 def test_update_needs_retention_type_and_an_object_storage_object(sim, vb365_token):

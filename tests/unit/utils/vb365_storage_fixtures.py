@@ -50,6 +50,7 @@ def repository_params(**options):
               "bucket": "m365-backups", "folder": "exchange", "proxy": "proxy01", "proxy_pool": None,
               "retention_type": "snapshot_based", "retention_period_type": "yearly", "retention_period": "Years3",
               "size_limit_gb": 500, "immutability_days": 30, "encryption_key": "key A", "state": "present",
+              "storage_type": None, "cleanup_schedule": None,
               "region_type": "Global", "region_id": "eu-west-1", "service_point": None, "custom_region_id": None,
               "trust_server_certificate": False, "trusted_certificate_thumbprint": None}
     params.update(options)
