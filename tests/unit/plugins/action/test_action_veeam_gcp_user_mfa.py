@@ -5,26 +5,15 @@ runs against the simulator and OpenBao are the integration target veeam_gcp_user
 
 from __future__ import annotations
 
-import importlib
 import json
 from types import SimpleNamespace
 
 import pyotp
 import pytest
-from ansible.module_utils import _internal
 
+from ansible_collections.veeam_community.backup.tests.unit.utils.action_fixtures import load_action_plugin
 
-def load_action_plugin():
-    """Importing controller code marks the process as the controller, after which modules run in-process (the other
-    unit tests) send their warnings to the display instead of their result: keep the process a module's."""
-    was_controller = _internal.is_controller
-    try:
-        return importlib.import_module("ansible_collections.veeam_community.backup.plugins.action.veeam_gcp_user_mfa")
-    finally:
-        _internal.is_controller = was_controller
-
-
-PLUGIN = load_action_plugin()
+PLUGIN = load_action_plugin("veeam_gcp_user_mfa")
 KV2_WRITE = PLUGIN.KV2_WRITE
 VaultEnrolment = PLUGIN.VaultEnrolment
 reason = PLUGIN.reason
