@@ -101,16 +101,15 @@ def _update(client, params, check_mode, diff_mode, user):
     changes = changed_fields(user, wanted)
     new_password = (params["update_password"] == ALWAYS and user.get("type") != IDENTITY_PROVIDER
                     and not client.check_password(params["name"], params["password"]))
+    if new_password and not client.password:  # before any write: a refused password must not leave half a change
+        raise InputError("password does not work for user %s, and VBAzure changes it only with the administrator's "
+                         "own password: the connection uses auth_token only; give auth_username and auth_password."
+                         % params["name"])
     after = dict(user, **{key: want for key, (_have, want) in changes.items()})
     if changes and not check_mode:
         after = client.modify_user(params["name"], after.get("description") or "", after.get("role")) or after
-    if new_password:
-        if not client.password:
-            raise InputError("password does not work for user %s, and VBAzure changes it only with the administrator's "
-                             "own password: the connection uses auth_token only; give auth_username and auth_password."
-                             % params["name"])
-        if not check_mode:
-            client.change_password(params["name"], params["password"])
+    if new_password and not check_mode:
+        client.change_password(params["name"], params["password"])
     diff_after = dict(after, password=MASK) if new_password else after
     return module_result(bool(changes) or new_password, diff_mode, user, diff_after, user=after)
 
