@@ -159,8 +159,10 @@ lint: ruff ansible-lint docs-lint changelog-lint
 ruff: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
+# Offline, ansible-lint keeps its module mocks (awx.awx.credential_type) in ANSIBLE_HOME and deletes them when it ends:
+# a home of its own per checkout, so that two runs at once (two checkouts) do not pull the mock from under each other.
 ansible-lint: build-tree deps-collections
-	$(IN_COLL) ansible-lint
+	$(IN_COLL) ANSIBLE_HOME=$(BUILD)/ansible-lint-home ansible-lint
 
 docs-lint: build-tree
 	$(IN_COLL) antsibull-docs lint-collection-docs --plugin-docs .
