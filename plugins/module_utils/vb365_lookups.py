@@ -53,11 +53,8 @@ class Lookups:
 
     def account(self, option):
         """The account (as the API returns it) that an account option names; InputError when there is none."""
-        if self.all_accounts:
-            candidates = self._once("accounts", self.client.list_accounts)
-        else:
-            candidates = read_candidates(self.client, option)
-        found = pick_account(option, candidates)
+        found = pick_account(option, self._once("accounts", self.client.list_accounts) if self.all_accounts
+                             else read_candidates(self.client, option))
         if found is None:
             if option["id"]:
                 raise InputError("account: no cloud account has id %s." % option["id"])
