@@ -147,8 +147,9 @@ def apply_all(client, items, check_mode, diff_mode):
 
 
 def main():
+    # The list itself is no secret (a key's description names it): its items' password is no_log.
     module = new_module(VB365Client, {"encryption_keys": {"type": "list", "elements": "dict", "required": True,
-                                                          "options": key_spec()}})
+                                                          "no_log": False, "options": key_spec()}})
     problems = item_problems(module.params["encryption_keys"], label, input_problem, label, "encryption key")
     if problems:
         module.fail_json(msg="encryption_keys is not valid, nothing was changed. %s" % " ".join(problems))
