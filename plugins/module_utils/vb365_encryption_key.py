@@ -13,6 +13,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._errors imp
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import normalize_uuid, uuid_option_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
 
 
 def key_spec():
@@ -55,17 +56,39 @@ def comparable(key):
     return {"description": key.get("description"), "organizationId": normalize_uuid(key.get("organizationId"))}
 
 
-def ensure_key(client, params, check_mode, diff_mode, keys=None, repositories=None):
-    """Bring one key to params; keys / repositories: lists already read (None: read them here)."""
-    if keys is None:
-        keys = client.list_encryption_keys(params["description"])
-    current = pick_key(keys, params["description"])
+def ensure_key(client, params, check_mode, diff_mode, lookups=None):
+    """Bring one key to params: read (through lookups, what was read already), check, apply."""
+    return apply_key(client, params, check_mode, diff_mode, checked_key(lookups or Lookups(client), params))
+
+
+def checked_key(lookups, params):
+    """The key params are about (None: there is none), once params are known to fit it; InputError otherwise."""
+    current = pick_key(lookups.keys(), params["description"])
+    problem = server_problem(params, current, lookups)
+    if problem:
+        raise InputError(problem)
+    return current
+
+
+def server_problem(params, current, lookups):
+    """Why params cannot be applied when current is the key on the server (None: there is none), else None.
+    Reads the repositories (once, through lookups) only to remove a key that exists."""
     if params["state"] == "absent":
-        return _remove(client, check_mode, diff_mode, current, repositories)
+        users = users_of(current["id"], lookups.repositories()) if current is not None else []
+        if users:
+            return ("encryption key '%s' (id %s) is used by the backup repositories %s. Remove those repositories (or "
+                    "create them anew with another key) first." % (current.get("description"), current["id"], ", ".join(users)))
+    elif current is None and not params["password"]:
+        return "password is required to create the encryption key '%s'." % params["description"]
+    return None
+
+
+def apply_key(client, params, check_mode, diff_mode, current):
+    """Apply checked params to current, the key on the server (None: there is none)."""
+    if params["state"] == "absent":
+        return _remove(client, check_mode, diff_mode, current)
     if current is not None:
         return module_result(False, diff_mode, comparable(current), comparable(current), encryption_key=current)
-    if not params["password"]:
-        raise InputError("password is required to create the encryption key '%s'." % params["description"])
     after = {"description": params["description"], "organizationId": normalize_uuid(params["organization_id"])}
     key = dict(after, id=None)
     if not check_mode:
@@ -73,16 +96,11 @@ def ensure_key(client, params, check_mode, diff_mode, keys=None, repositories=No
     return module_result(True, diff_mode, {}, dict(after, password=MASK), encryption_key=key)
 
 
-def _remove(client, check_mode, diff_mode, current, repositories):
+def _remove(client, check_mode, diff_mode, current):
     if current is None:
         return module_result(False, diff_mode, {}, {}, encryption_key={})
-    users = users_of(current["id"], client.list_repositories() if repositories is None else repositories)
-    if users:
-        raise InputError("encryption key '%s' (id %s) is used by the backup repositories %s; nothing was changed. "
-                         "Remove those repositories (or create them anew with another key) first."
-                         % (current.get("description"), current["id"], ", ".join(users)))
     if not check_mode:
-        client.delete_encryption_key(current["id"], users)
+        client.delete_encryption_key(current["id"], [])
     return module_result(True, diff_mode, comparable(current), {}, encryption_key={})
 
 

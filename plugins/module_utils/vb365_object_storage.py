@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Where VB365 object storage is: the cloud account that sees it, the bucket (container) location, its folders.
 
-The one place that resolves an account (by id or by the natural key of veeam_m365_account) and turns the location
-options into the API's query and body fields; veeam_m365_object_storage_info, veeam_m365_object_storage_folder
+The one place that turns the account and location options into the API's query and body fields (the account itself
+is resolved by the lookup context, vb365_lookups.py); veeam_m365_object_storage_info, veeam_m365_object_storage_folder(s)
 and the repository logic use it.
 """
 
@@ -17,7 +17,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 impor
     filter_options,
     uuid_option_problem,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import pick_account, read_candidates
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
 
 S3, S3_COMPATIBLE, AZURE = ACCOUNT_TYPES["amazon_s3"], ACCOUNT_TYPES["s3_compatible"], ACCOUNT_TYPES["azure_blob"]
 # Account type -> objectStorage.type of a repository, and the fields of its bucket and folder.
@@ -58,17 +58,6 @@ def location_problem(params, account_type=None):
     return None
 
 
-def resolve_account(client, account):
-    """The account (as the API returns it) that the account option names; InputError when there is none."""
-    found = pick_account(account, read_candidates(client, account))
-    if found is None:
-        if account["id"]:
-            raise InputError("account: no cloud account has id %s." % account["id"])
-        raise InputError("account: no %s cloud account has user_name '%s'. Create it first with "
-                         "veeam_m365_account." % (account["account_type"], account["user_name"]))
-    return found
-
-
 def account_type_of(account):
     return canonical_type(account.get("accountType"))
 
@@ -103,14 +92,19 @@ def _names(items):
     return [item.get("name") for item in items]
 
 
-def read_storage(client, params):
-    """veeam_m365_object_storage_info: the buckets the account sees, each with its folders."""
-    account = resolve_account(client, params["account"])
+def located(lookups, params):
+    """(account, its type, location query) of params' account and location options; InputError when they do not fit."""
+    account = lookups.account(params["account"])
     kind = account_type_of(account)
     problem = location_problem(params, kind)
     if problem:
         raise InputError(problem)
-    query = location_query(kind, params)
+    return account, kind, location_query(kind, params)
+
+
+def read_storage(client, params):
+    """veeam_m365_object_storage_info: the buckets the account sees, each with its folders."""
+    account, kind, query = located(Lookups(client), params)
     buckets = client.list_buckets(kind, account["id"], query, params["bucket"])
     if params["bucket"]:
         buckets = [bucket for bucket in buckets if bucket.get("name") == params["bucket"]]
@@ -119,21 +113,31 @@ def read_storage(client, params):
     return {"changed": False, "account_id": account["id"], "account_type": kind, "buckets": result}
 
 
-def ensure_folder(client, params, check_mode, diff_mode):
-    """veeam_m365_object_storage_folder: create the folder when the bucket has none of that name (create only)."""
-    account = resolve_account(client, params["account"])
-    kind = account_type_of(account)
-    problem = location_problem(params, kind)
-    if problem:
-        raise InputError(problem)
-    query = location_query(kind, params)
-    folders = _names(client.list_folders(kind, account["id"], query, params["bucket"]))
+def folder_spec():
+    """The options of one folder (veeam_m365_object_storage_folder's own, each item of veeam_m365_object_storage_folders)."""
+    return dict(location_options(), account=account_option(), bucket={"type": "str", "required": True},
+                folder={"type": "str", "required": True})
+
+
+def current_folder(lookups, params):
+    """The folder params name as the bucket has it ({name}), or None; InputError when the account or place is wrong."""
+    account, _kind, query = located(lookups, params)
+    folders = lookups.folders(account, query, params["bucket"])
+    return {"name": params["folder"]} if params["folder"] in folders else None
+
+
+def ensure_folder(client, params, check_mode, diff_mode, lookups=None):
+    """Create the folder when the bucket has none of that name (create only); lookups: what was read already."""
+    lookups = lookups or Lookups(client)
+    account, kind, query = located(lookups, params)
+    folders = list(lookups.folders(account, query, params["bucket"]))
     before = {"bucket": params["bucket"], "folders": folders}
     if params["folder"] in folders:
         return module_result(False, diff_mode, before, before, folder={"name": params["folder"]})
     folder = {"name": params["folder"], "path": None}
     if not check_mode:
         folder = client.create_folder(kind, account["id"], query, params["bucket"], params["folder"])
+    lookups.add_folder(account, query, params["bucket"], params["folder"])
     after = {"bucket": params["bucket"], "folders": folders + [params["folder"]]}
     return module_result(True, diff_mode, before, after, folder=folder)
 

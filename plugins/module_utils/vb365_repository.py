@@ -25,8 +25,9 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_objec
     bucket_body,
     location_options,
     location_problem,
-    resolve_account,
+    location_query,
 )
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
 
 RETENTION_TYPES = {"item_level": "ItemLevel", "snapshot_based": "SnapshotBased"}
 PERIOD_TYPES = {"daily": "Daily", "monthly": "Monthly", "yearly": "Yearly"}
@@ -182,34 +183,26 @@ def _by_name(items, field, name, what, option):
     return _lower(found[0]["id"])
 
 
-def resolve(client, params, lists):
-    """The ids the options name: lists holds what was read already (keys 'proxies', 'pools', 'keys'), filled here."""
+def resolve(lookups, params):
+    """The ids the options name, from what lookups read (each list once)."""
     ids = {"account": None}
     if params["account"]:
-        account = resolve_account(client, params["account"])
+        account = lookups.account(params["account"])
         if params["storage_type"] and account_type_of(account) != S3_COMPATIBLE:
             raise InputError("storage_type=%s needs an s3_compatible account; account %s is %s." % (
                 params["storage_type"], account["id"], account_type_of(account)))
         ids["account"] = account
     if params["proxy"]:
-        ids["proxyId"] = _by_name(_list(lists, "proxies", client.list_proxies), "hostName", params["proxy"],
-                                  "backup proxy", "proxy")
+        ids["proxyId"] = _by_name(lookups.proxies(), "hostName", params["proxy"], "backup proxy", "proxy")
     if params["proxy_pool"]:
-        ids["proxyPoolId"] = _by_name(_list(lists, "pools", client.list_proxy_pools), "name", params["proxy_pool"],
-                                      "backup proxy pool", "proxy_pool")
+        ids["proxyPoolId"] = _by_name(lookups.pools(), "name", params["proxy_pool"], "backup proxy pool", "proxy_pool")
     if params["encryption_key"]:
-        key = pick_key(_list(lists, "keys", client.list_encryption_keys), params["encryption_key"])
+        key = pick_key(lookups.keys(), params["encryption_key"])
         if key is None:
             raise InputError("encryption_key='%s': no encryption key has this description. Add it first with "
                              "veeam_m365_encryption_key." % params["encryption_key"])
         ids["encryptionKeyId"] = _lower(key["id"])
     return ids
-
-
-def _list(lists, name, read):
-    if lists.get(name) is None:
-        lists[name] = read()
-    return lists[name]
 
 
 def desired(params, ids):
@@ -252,15 +245,41 @@ def _period(params):
     return int(period) if period and period.isdigit() else period
 
 
-def ensure_repository(client, params, check_mode, diff_mode, repositories=None, lists=None):
-    """Bring one repository to params; repositories / lists: what the caller read already (None: read here)."""
-    current = pick_repository(client.list_repositories() if repositories is None else repositories, params["name"])
+def ensure_repository(client, params, check_mode, diff_mode, lookups=None):
+    """Bring one repository to params; lookups: what was read already (each list is read once)."""
+    lookups = lookups or Lookups(client)
+    return apply_repository(client, params, check_mode, diff_mode, pick_repository(lookups.repositories(), params["name"]),
+                            lookups)
+
+
+def checked_repository(client, lookups, params):
+    """The repository params are about (None: there is none), once params are known to fit it; InputError otherwise.
+    The write path runs in check mode, so every check a write makes (names, fields fixed at creation, the folder) is
+    made, with reads only."""
+    current = pick_repository(lookups.repositories(), params["name"])
+    apply_repository(client, params, True, False, current, lookups)
+    return current
+
+
+def apply_repository(client, params, check_mode, diff_mode, current, lookups):
+    """Apply params to current, the repository on the server (None: there is none)."""
     if params["state"] == "absent":
         return _remove(client, check_mode, diff_mode, current)
-    ids = resolve(client, params, {} if lists is None else lists)
+    ids = resolve(lookups, params)
     if current is None:
+        _check_folder(lookups, params, ids["account"])
         return _create(client, params, check_mode, diff_mode, ids)
     return _update(client, params, check_mode, diff_mode, current, ids)
+
+
+def _check_folder(lookups, params, account):
+    """A new repository's folder must exist (the server refuses it otherwise): checked before the write."""
+    if not (account and params["bucket"] and params["folder"]):
+        return  # _create names what is missing
+    query = location_query(account_type_of(account), params)
+    if params["folder"] not in lookups.folders(account, query, params["bucket"]):
+        raise InputError("folder '%s' does not exist in bucket '%s'. Create it first with "
+                         "veeam_m365_object_storage_folder(s)." % (params["folder"], params["bucket"]))
 
 
 def _remove(client, check_mode, diff_mode, current):

@@ -72,17 +72,14 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._connection
 from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import (
-    account_option,
     ensure_folder,
     folder_input_problem,
-    location_options,
+    folder_spec,
 )
 
 
 def main():
-    spec = dict(location_options(), account=account_option(), bucket={"type": "str", "required": True},
-                folder={"type": "str", "required": True})
-    module = new_module(VB365Client, spec)
+    module = new_module(VB365Client, folder_spec())
     check_input(module, folder_input_problem(module.params))
     run(module, VB365Client, lambda client: ensure_folder(client, module.params, module.check_mode, module._diff))
 

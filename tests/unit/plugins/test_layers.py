@@ -18,8 +18,8 @@ LAYERS = {
     "http": {"_http"},
     "results": {"_compare", "_result", "_batch", "_resource"},
     "client": {"_api_client", "vb365", "vbgc", "vbazure"},
-    "resource": {"vb365_account", "vb365_object_storage", "vb365_encryption_key", "vb365_repository", "vbgc_user",
-                 "vbazure_user", "mfa_enrolment", "_mfa_secrets"},
+    "resource": {"vb365_account", "vb365_object_storage", "vb365_encryption_key", "vb365_repository", "vb365_lookups",
+                 "vbgc_user", "vbazure_user", "mfa_enrolment", "_mfa_secrets"},
     "glue": {"_connection", "_runner"},
 }
 # The layers each kind of file may import from.

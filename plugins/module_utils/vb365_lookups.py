@@ -1,0 +1,83 @@
+# Copyright: Contributors to the veeam_community.backup collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the VB365 object storage tasks read, each list at most once per module run: the lookup context.
+
+The single-object modules and the list modules go through it alike, so the names in their options (accounts,
+proxies, proxy pools, encryption keys) resolve the same way. A single-object module reads only the accounts its
+option names (the server's name filter); a list module reads the whole account list once (all_accounts=True).
+The folders of a bucket are read once per bucket, and a folder added (or predicted in check mode) joins them.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import ACCOUNT_TYPES, canonical_type
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import pick_account, read_candidates
+
+
+def check_items(items, label, check):
+    """A list module's check of every item against the server, before any write: check(item) returns what the item
+    is about on the server (None: nothing) or raises InputError. Returns [(label, item, current)] and the problems."""
+    pairs, problems = [], []
+    for item in items:
+        try:
+            pairs.append((label(item), item, check(item)))
+        except InputError as exc:
+            problems.append("%s: %s" % (label(item), exc.message))
+    return pairs, problems
+
+
+class Lookups:
+    def __init__(self, client, all_accounts=False):
+        self.client = client
+        self.all_accounts = all_accounts
+        self._lists = {}
+        self._folders = {}
+
+    def _once(self, name, read):
+        if name not in self._lists:
+            self._lists[name] = read()
+        return self._lists[name]
+
+    def repositories(self):
+        return self._once("repositories", self.client.list_repositories)
+
+    def keys(self):
+        return self._once("keys", self.client.list_encryption_keys)
+
+    def proxies(self):
+        return self._once("proxies", self.client.list_proxies)
+
+    def pools(self):
+        return self._once("pools", self.client.list_proxy_pools)
+
+    def account(self, option):
+        """The account (as the API returns it) that an account option names; InputError when there is none."""
+        found = pick_account(option, self._once("accounts", self.client.list_accounts) if self.all_accounts
+                             else read_candidates(self.client, option))
+        if found is None:
+            if option["id"]:
+                raise InputError("account: no cloud account has id %s." % option["id"])
+            raise InputError("account: no %s cloud account has user_name '%s'. Create it first with "
+                             "veeam_m365_account." % (option["account_type"], option["user_name"]))
+        return found
+
+    def folders(self, account, query, bucket):
+        """The folder names of the bucket at query (API location parameters) that the account sees: read once per
+        bucket. Any account that sees a bucket sees its folders: the bucket is known by its place (storage kind,
+        location, name), and an Azure container also by its storage account (the account's user name)."""
+        place = _place(account, query, bucket)
+        if place not in self._folders:
+            kind = canonical_type(account.get("accountType"))
+            found = self.client.list_folders(kind, account["id"], query, bucket)
+            self._folders[place] = [folder.get("name") for folder in found]
+        return self._folders[place]
+
+    def add_folder(self, account, query, bucket, folder):
+        self.folders(account, query, bucket).append(folder)
+
+
+def _place(account, query, bucket):
+    kind = canonical_type(account.get("accountType"))
+    owner = account.get("userName") if kind == ACCOUNT_TYPES["azure_blob"] else None
+    return kind, owner, tuple(sorted(query.items())), bucket
