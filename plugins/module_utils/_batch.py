@@ -38,6 +38,18 @@ def input_refusal(items, list_key, label, problem, key, noun):
     return "%s is not valid, nothing was changed. %s" % (list_key, " ".join(problems)) if problems else None
 
 
+def check_items(items, label, check):
+    """A list module's check of every item against the server, before any write: check(item) returns what the item
+    is about on the server (None: nothing) or raises InputError. Returns [(label, item, current)] and the problems."""
+    pairs, problems = [], []
+    for item in items:
+        try:
+            pairs.append((label(item), item, check(item)))
+        except InputError as exc:
+            problems.append("%s: %s" % (label(item), exc.message))
+    return pairs, problems
+
+
 def refuse(problems, what):
     """Raise one InputError for the problems found against the server before any write."""
     if problems:

@@ -15,18 +15,6 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 impor
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import pick_account, read_candidates
 
 
-def check_items(items, label, check):
-    """A list module's check of every item against the server, before any write: check(item) returns what the item
-    is about on the server (None: nothing) or raises InputError. Returns [(label, item, current)] and the problems."""
-    pairs, problems = [], []
-    for item in items:
-        try:
-            pairs.append((label(item), item, check(item)))
-        except InputError as exc:
-            problems.append("%s: %s" % (label(item), exc.message))
-    return pairs, problems
-
-
 class Lookups:
     def __init__(self, client, all_accounts=False):
         self.client = client

@@ -64,6 +64,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vb365
+  - veeam_community.backup.connection
   - veeam_community.backup.vb365.actiongroup
 attributes:
   check_mode:
@@ -121,9 +122,9 @@ encryption_keys:
         organizationId: null
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, item_problems, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, check_items, input_refusal, refuse
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import run
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_encryption_key import (
     apply_key,
@@ -131,7 +132,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_encry
     input_problem,
     key_spec,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups, check_items
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
 
 
 def label(item):
@@ -150,9 +151,7 @@ def main():
     # The list itself is no secret (a key's description names it): its items' password is no_log.
     module = new_module(VB365Client, {"encryption_keys": {"type": "list", "elements": "dict", "required": True,
                                                           "no_log": False, "options": key_spec()}})
-    problems = item_problems(module.params["encryption_keys"], label, input_problem, label, "encryption key")
-    if problems:
-        module.fail_json(msg="encryption_keys is not valid, nothing was changed. %s" % " ".join(problems))
+    check_input(module, input_refusal(module.params["encryption_keys"], "encryption_keys", label, input_problem, label, "encryption key"))
     run(module, VB365Client, lambda client: apply_all(client, module.params["encryption_keys"], module.check_mode,
                                                       module._diff))
 

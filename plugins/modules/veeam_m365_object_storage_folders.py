@@ -89,6 +89,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vb365
+  - veeam_community.backup.connection
   - veeam_community.backup.vb365.actiongroup
 attributes:
   check_mode:
@@ -151,11 +152,11 @@ folders:
 
 import json
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, item_problems, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, check_items, input_refusal, refuse
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import run
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups, check_items
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import (
     current_folder,
     ensure_folder,
@@ -184,9 +185,7 @@ def apply_all(client, items, check_mode, diff_mode):
 def main():
     module = new_module(VB365Client, {"folders": {"type": "list", "elements": "dict", "required": True,
                                                   "options": folder_spec()}})
-    problems = item_problems(module.params["folders"], label, folder_input_problem, item_key, "folder")
-    if problems:
-        module.fail_json(msg="folders is not valid, nothing was changed. %s" % " ".join(problems))
+    check_input(module, input_refusal(module.params["folders"], "folders", label, folder_input_problem, item_key, "folder"))
     run(module, VB365Client, lambda client: apply_all(client, module.params["folders"], module.check_mode, module._diff))
 
 

@@ -171,6 +171,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vb365
+  - veeam_community.backup.connection
   - veeam_community.backup.vb365.actiongroup
 attributes:
   check_mode:
@@ -246,11 +247,11 @@ repositories:
         retentionType: SnapshotBased
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, item_problems, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, check_items, input_refusal, refuse
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import run
+from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups, check_items
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_repository import (
     apply_repository,
     checked_repository,
@@ -279,9 +280,7 @@ def main():
     # The items take veeam_m365_repository's own options, so an option added there is an item option here too.
     module = new_module(VB365Client, {"repositories": {"type": "list", "elements": "dict", "required": True,
                                                        "options": repository_spec()}})
-    problems = item_problems(module.params["repositories"], label, input_problem, item_key, "repository")
-    if problems:
-        module.fail_json(msg="repositories is not valid, nothing was changed. %s" % " ".join(problems))
+    check_input(module, input_refusal(module.params["repositories"], "repositories", label, input_problem, item_key, "repository"))
     run(module, VB365Client, lambda client: apply_all(client, module.params["repositories"], module.check_mode,
                                                       module._diff))
 

@@ -130,6 +130,7 @@ def test_an_update_of_an_s3_compatible_repository_sends_its_own_storage_type(ser
 def test_a_wasabi_repository_is_created_with_its_type(server):
     server.add("GET", "/v8/Accounts", body=[COMPATIBLE_ACCOUNT], sticky=True)
     script_lookups(server).add("GET", REPOS, body=page([])).add("POST", REPOS, status=201, body=repository())
+    server.add("GET", "/v8/S3CompatibleResources/buckets/m365-backups/folders", body=[{"name": "exchange"}])
     result = ensure_repository(client_for(server), compatible_params(storage_type="wasabi_cloud"), check_mode=False,
                                diff_mode=True)
     storage = server.calls("POST")[0]["json"]["objectStorage"]
