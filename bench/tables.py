@@ -1,11 +1,14 @@
 """The tables of `make bench`: the report of a run as Markdown (results.md), and as reStructuredText for the
 Performance guide (run.py --rst)."""
 
+import csv
+import io
 import json
 import re
 import statistics
 
 import fleet
+import workloads_roles
 from workloads import IMPORT_PARTS, IMPORT_TARGETS
 
 
@@ -141,13 +144,14 @@ def render(report):
         lines += render_throughput(report["throughput"])
     if report.get("fleet"):
         lines += fleet.render(report["fleet"])
+    lines += workloads_roles.render(report)
     if report.get("failures"):
         lines += ["", "## Problems", ""] + [f"- {failure}" for failure in report["failures"]]
     return "\n".join(lines) + "\n"
 
 
 def markdown_to_rst(text, level_chars="~^\""):
-    """The results as reStructuredText (headings, paragraphs, list-tables), with heading levels that fit under a
+    """The results as reStructuredText (headings, paragraphs, csv-tables), with heading levels that fit under a
     section of docs/docsite/rst/performance.rst."""
     out, table = [], []
 
@@ -158,10 +162,12 @@ def markdown_to_rst(text, level_chars="~^\""):
         if not table:
             return
         rows = [[inline(cell.strip()) or "-" for cell in line.strip().strip("|").split("|")] for line in table if not line.startswith("|---")]
-        out.extend(["", ".. list-table::", "   :header-rows: 1", ""])
+        # csv-table: one line per row, so that a whole run fits on one page of the docs (files stay under 600 lines).
+        out.extend(["", ".. csv-table::", "   :header-rows: 1", ""])
         for row in rows:
-            out.append("   * - " + row[0])
-            out.extend("     - " + cell for cell in row[1:])
+            text = io.StringIO()
+            csv.writer(text, lineterminator="").writerow(row)
+            out.append("   " + text.getvalue())
         out.append("")
         table.clear()
 
