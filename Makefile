@@ -261,10 +261,10 @@ release-check: build-tree deps-collections $(VENV_IMPORTER)/.installed
 
 # ---------------------------------------------------------------- bench
 # Benchmarks against one simulator on loopback: figures, not pass/fail (bench/run.py, docs: performance).
-# Prints six Markdown tables and writes build/bench/results.md. The default profile uses the issue's sizes
-# (200 users + 200 credentials, 10,000 users to list) and takes about 10 minutes on 2 cores, 14 with a cold
-# .venv; BENCH_PROFILE=quick takes about 2. It runs on its own copy of the collection (build/bench/tree), so
-# it does not disturb a concurrent make test, which uses .build.
+# Prints the tables of eight items and writes build/bench/results.md. The default profile uses the issues' sizes
+# (200 users + 200 credentials, 10,000 users to list, 200 users through gcp_users and azure_users, 50 object storage
+# repositories) and takes about 15 minutes on 2 idle cores (35 on a busy machine); BENCH_PROFILE=quick takes about 3.
+# It runs on its own copy of the collection (build/bench/tree), so it does not disturb a concurrent make test.
 BENCH_PROFILE ?= default
 BENCH_TREE := $(REPO)/build/bench/tree
 .PHONY: bench
