@@ -1,7 +1,7 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The list modules' loop (veeam_gcp_users, veeam_m365_accounts): every item checked before the first write, then
-applied in order, one result per item; a failure names the item and keeps the items done before it."""
+"""The list modules' loop (veeam_gcp_users, veeam_m365_accounts, ...): every item checked before the first write,
+then applied in order, one result per item; a failure names the item and keeps the items done before it."""
 
 from __future__ import annotations
 
@@ -54,6 +54,14 @@ def refuse(problems, what):
     """Raise one InputError for the problems found against the server before any write."""
     if problems:
         raise InputError("%s, nothing was changed. %s" % (what, " ".join(problems)))
+
+
+def apply_checked(items, label, check, apply, list_key, value_key, diff_mode, where="the server"):
+    """A list module's run: check(item) of every item against the server (check_items), one refusal naming every
+    problem before any write, then apply(item, current) of each item in order (apply_items)."""
+    pairs, problems = check_items(items, label, check)
+    refuse(problems, "%s do not fit %s" % (list_key.replace("_", " "), where))
+    return apply_items(pairs, apply, list_key, value_key, diff_mode)
 
 
 def apply_items(pairs, apply, list_key, value_key, diff_mode):

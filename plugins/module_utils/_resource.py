@@ -8,7 +8,7 @@ A product's resource file (vbgc_user.py, vbazure_user.py) supplies only what dif
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_checked
 from ansible_collections.veeam_community.backup.plugins.module_utils._compare import UNKNOWN, created_meanwhile
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
@@ -44,10 +44,7 @@ class Resource:
         """Bring one object to params; current is the object as already read (None: absent), or UNKNOWN to read it."""
         if current is UNKNOWN:
             current = self.read(client, params)
-        problem = self.server_problem(client, params, current)
-        if problem:
-            raise InputError(problem)
-        return self.apply(client, params, check_mode, diff_mode, current)
+        return self.apply(client, params, check_mode, diff_mode, self.checked(client, params, current))
 
     def apply(self, client, params, check_mode, diff_mode, current):
         """Apply params, checked by server_problem(), to current (None: absent)."""
@@ -65,12 +62,16 @@ class Resource:
     def ensure_all(self, client, items, check_mode, diff_mode):
         """The list module: one read of every object, every item checked against it, then each item applied in order."""
         current = self.read_all(client)
-        refuse(["%s: %s" % (self.key(item), problem) for item in items
-                for problem in [self.server_problem(client, item, current.get(self.key(item)))] if problem],
-               "%ss do not fit %s" % (self.noun, self.where))
-        pairs = [(self.key(item), item, current.get(self.key(item))) for item in items]
-        return apply_items(pairs, lambda item, found: self.apply(client, item, check_mode, diff_mode, found),
-                           self.noun + "s", self.noun, diff_mode)
+        return apply_checked(items, self.key, lambda item: self.checked(client, item, current.get(self.key(item))),
+                             lambda item, found: self.apply(client, item, check_mode, diff_mode, found),
+                             self.noun + "s", self.noun, diff_mode, self.where)
+
+    def checked(self, client, params, current):
+        """current, once server_problem() finds nothing against applying params to it; else raises InputError."""
+        problem = self.server_problem(client, params, current)
+        if problem:
+            raise InputError(problem)
+        return current
 
 
 def appliance_users(server_problem, create, update):

@@ -131,6 +131,13 @@ def ensure_account(client, params, check_mode, diff_mode, current=UNKNOWN):
     return apply_account(client, params, check_mode, diff_mode, current, accounts or [])
 
 
+def checked_account(params, accounts):
+    """The account of accounts (already read) that params are about, or None, once check_account() passes."""
+    current = pick_account(params, accounts)
+    check_account(params, current)
+    return current
+
+
 def check_account(params, current):
     """Raise InputError when params cannot be applied to current, the account on the server (None: there is none)."""
     problem = server_problem(params, current)

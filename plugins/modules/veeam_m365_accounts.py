@@ -148,19 +148,17 @@ accounts:
         organizationId: null
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, input_refusal, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_checked, input_refusal
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import (
     account_spec,
     apply_account,
+    checked_account,
     describe,
     identity,
     input_problem,
-    pick_account,
-    server_problem,
 )
 
 
@@ -172,28 +170,11 @@ def item_key(item):
     return ("id", item["id"].lower()) if item["id"] else tuple(sorted(identity(item).items(), key=str))
 
 
-def read_current(items, accounts):
-    """[(label, item, account or None)] for every item, and the problems found against the server."""
-    pairs, problems = [], []
-    for item in items:
-        try:
-            current = pick_account(item, accounts)
-        except InputError as exc:
-            problems.append("%s: %s" % (describe(item), exc.message))
-            continue
-        problem = server_problem(item, current)
-        if problem:
-            problems.append("%s: %s" % (describe(item), problem))
-        pairs.append((describe(item), item, current))
-    return pairs, problems
-
-
 def apply_all(client, items, check_mode, diff_mode):
     accounts = client.list_accounts()
-    pairs, problems = read_current(items, accounts)
-    refuse(problems, "accounts do not fit the server")
-    return apply_items(pairs, lambda item, account: apply_account(client, item, check_mode, diff_mode, account, accounts),
-                       "accounts", "account", diff_mode)
+    return apply_checked(items, describe, lambda item: checked_account(item, accounts),
+                         lambda item, account: apply_account(client, item, check_mode, diff_mode, account, accounts),
+                         "accounts", "account", diff_mode)
 
 
 def main():

@@ -122,7 +122,7 @@ encryption_keys:
         organizationId: null
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, check_items, input_refusal, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_checked, input_refusal
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
@@ -141,10 +141,9 @@ def label(item):
 
 def apply_all(client, items, check_mode, diff_mode):
     lookups = Lookups(client)
-    pairs, problems = check_items(items, label, lambda item: checked_key(lookups, item))
-    refuse(problems, "encryption keys do not fit the server")
-    return apply_items(pairs, lambda item, key: apply_key(client, item, check_mode, diff_mode, key),
-                       "encryption_keys", "encryption_key", diff_mode)
+    return apply_checked(items, label, lambda item: checked_key(lookups, item),
+                         lambda item, key: apply_key(client, item, check_mode, diff_mode, key),
+                         "encryption_keys", "encryption_key", diff_mode)
 
 
 def main():

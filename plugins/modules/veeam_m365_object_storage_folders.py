@@ -152,7 +152,7 @@ folders:
 
 import json
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, check_items, input_refusal, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_checked, input_refusal
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
@@ -176,10 +176,9 @@ def item_key(item):
 def apply_all(client, items, check_mode, diff_mode):
     lookups = Lookups(client, all_accounts=True)
     items = [dict(item, state="present") for item in items]  # create only: every item is a folder to be present
-    pairs, problems = check_items(items, label, lambda item: current_folder(lookups, item))
-    refuse(problems, "folders do not fit the server")
-    return apply_items(pairs, lambda item, _folder: ensure_folder(client, item, check_mode, diff_mode, lookups),
-                       "folders", "folder", diff_mode)
+    return apply_checked(items, label, lambda item: current_folder(lookups, item),
+                         lambda item, _folder: ensure_folder(client, item, check_mode, diff_mode, lookups),
+                         "folders", "folder", diff_mode)
 
 
 def main():

@@ -247,7 +247,7 @@ repositories:
         retentionType: SnapshotBased
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_items, check_items, input_refusal, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_checked, input_refusal
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
@@ -270,10 +270,9 @@ def item_key(item):
 
 def apply_all(client, items, check_mode, diff_mode):
     lookups = Lookups(client, all_accounts=True)
-    pairs, problems = check_items(items, label, lambda item: checked_repository(client, lookups, item))
-    refuse(problems, "repositories do not fit the server")
-    return apply_items(pairs, lambda item, current: apply_repository(client, item, check_mode, diff_mode, current, lookups),
-                       "repositories", "repository", diff_mode)
+    return apply_checked(items, label, lambda item: checked_repository(client, lookups, item),
+                         lambda item, current: apply_repository(client, item, check_mode, diff_mode, current, lookups),
+                         "repositories", "repository", diff_mode)
 
 
 def main():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import ItemFailed, apply_items, item_problems, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils._batch import ItemFailed, apply_checked, apply_items, item_problems, refuse
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
 
 
@@ -62,3 +62,24 @@ def test_refuse_raises_one_input_error_only_when_there_are_problems():
     refuse([], "users do not fit")
     with pytest.raises(InputError, match=r"^users do not fit, nothing was changed\. a: x b: y$"):
         refuse(["a: x", "b: y"], "users do not fit")
+
+
+def test_apply_checked_refuses_every_problem_before_applying_any_item():
+    applied = []
+
+    def check(item):
+        if item["name"].startswith("bad"):
+            raise InputError("no such role")
+
+    def apply(item, current):
+        applied.append(item["name"])
+        return {"changed": True, "encryption_key": {}}
+
+    items = [{"name": name, "state": "present"} for name in ("a", "bad1", "b", "bad2")]
+    with pytest.raises(InputError, match=r"^encryption keys do not fit the appliance, nothing was changed\. "
+                                         r"bad1: no such role bad2: no such role$"):
+        apply_checked(items, lambda item: item["name"], check, apply, "encryption_keys", "encryption_key", False,
+                      "the appliance")
+    assert applied == []
+    result = apply_checked(items[:1], lambda item: item["name"], check, apply, "encryption_keys", "encryption_key", False)
+    assert applied == ["a"] and result["encryption_keys"][0]["action"] == "created"
