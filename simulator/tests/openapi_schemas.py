@@ -58,8 +58,13 @@ def to_json_schema(node):
 
 
 @cache
+def load(spec_path):
+    """One trimmed vendor OpenAPI document, parsed (VB365 here, VBAzure in vbaz_openapi.py)."""
+    return json.loads(Path(spec_path).read_text(encoding="utf-8"))
+
+
 def spec():
-    return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    return load(SPEC_PATH)
 
 
 def _format_checker():
@@ -69,17 +74,21 @@ def _format_checker():
 
 
 @cache
-def _validator(schema_json):
-    """A validator for one (JSON-encoded) OpenAPI schema; its $refs resolve into the document's components."""
-    schemas = to_json_schema(spec()["components"]["schemas"])
+def _validator(spec_path, schema_json):
+    schemas = to_json_schema(load(spec_path)["components"]["schemas"])
     root = {**to_json_schema(json.loads(schema_json)), "components": {"schemas": schemas}}
     jsonschema.Draft202012Validator.check_schema(root)
     return jsonschema.Draft202012Validator(root, format_checker=_format_checker())
 
 
+def schema_validator(spec_path, schema):
+    """A validator for one OpenAPI schema of the document at spec_path; its $refs resolve into that document."""
+    return _validator(str(spec_path), json.dumps(schema, sort_keys=True))
+
+
 def validate(instance, schema_name):
     """Raise jsonschema.ValidationError unless `instance` is valid against components/schemas/<schema_name>."""
-    _validator(json.dumps({"$ref": f"#/components/schemas/{schema_name}"})).validate(instance)
+    schema_validator(SPEC_PATH, {"$ref": f"#/components/schemas/{schema_name}"}).validate(instance)
 
 
 def vb365_template(path):
@@ -109,4 +118,4 @@ def validate_response(template, method, status, body):
     if status == 401 and body == b"":
         return  # a rejected bearer: no body, so no media type for the declared schema to apply to
     schema = next(iter(content.values()))["schema"]
-    _validator(json.dumps(schema, sort_keys=True)).validate(json.loads(body))
+    schema_validator(SPEC_PATH, schema).validate(json.loads(body))
