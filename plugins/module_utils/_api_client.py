@@ -22,6 +22,7 @@ class ApiClient:
     # Product facts, read by _connection.py to declare and check the connection options.
     product = "Veeam"
     default_port = None
+    login_path = None  # where the password grant goes: a 404 there means another product or port
     env_prefix = "VEEAM"
     action_group = None
     extra_options = {}  # connection options beyond the common ones: name -> argument spec
@@ -47,7 +48,13 @@ class ApiClient:
         """Log in with the password grant and remember the token; returns the token response."""
         if not self.can_login:
             raise VeeamApiError("no credentials to log in to %s: set auth_username and auth_password, or auth_token." % self.product)
-        response = self._request_token()
+        try:
+            response = self._request_token()
+        except VeeamApiError as exc:
+            if exc.status != 404 or exc.path != self.login_path:
+                raise
+            raise exc.reworded("no %s login at %s. %s" % (self.product, self.login_path, self.http.advice["wrong_product"] % {
+                "product": self.product, "default_port": self.default_port}), server_words_as_details=True) from None
         self.token_response = response
         self.token = response.get("access_token")
         self.http.add_secret(self.token)
@@ -120,10 +127,9 @@ class TokenGrantClient(ApiClient):
 
     The password grant of an account with MFA answers with an mfa_token instead of an access token (how it says
     so is the product's: _mfa_challenge()); the client then completes the mfa grant with the current TOTP code
-    of auth_mfa_secret. Subclasses set token_path and grant_types and implement _mfa_challenge(response).
+    of auth_mfa_secret. Subclasses set login_path (the token endpoint) and grant_types and implement _mfa_challenge(response).
     """
 
-    token_path = None
     grant_types = {"password": "password", "mfa": "mfa"}
     token_hint = ""  # more options to check when the token endpoint answers 400
 
@@ -177,7 +183,7 @@ class TokenGrantClient(ApiClient):
         failed = "logging in to %s as %s failed" % (self.product, self.username)
         with explained((400,), failed, "Check %s%s." % (what_to_check, self.token_hint)), \
                 explained((401, 403), failed, "Check %s." % what_to_check):
-            return self.http.request("POST", self.token_path, form=form, idempotent=True)
+            return self.http.request("POST", self.login_path, form=form, idempotent=True)
 
     def _token_body(self, response):
         self._field(response.body, "access_token")
@@ -187,18 +193,18 @@ class TokenGrantClient(ApiClient):
         value = body.get(name) if isinstance(body, dict) else None
         if not value:
             raise VeeamApiError("the token answer of %s has no %s: is server pointing at its REST API?"
-                                % (self.product, name), method="POST", path=self.token_path)
+                                % (self.product, name), method="POST", path=self.login_path)
         return value
 
     def _revoke_token(self):
-        self.http.request("DELETE", self.token_path, headers=self._auth_header())
+        self.http.request("DELETE", self.login_path, headers=self._auth_header())
 
     def check_password(self, name, password):
         """True when name can log in with password (also when MFA is asked next). Any token obtained is revoked."""
         self.http.add_secret(password)
         form = {"grant_type": self.grant_types["password"], "username": name, "password": password}
         try:
-            response = self.http.request("POST", self.token_path, form=form, idempotent=True)
+            response = self.http.request("POST", self.login_path, form=form, idempotent=True)
         except VeeamApiError as exc:
             if exc.status in (400, 401):
                 return False
@@ -209,5 +215,5 @@ class TokenGrantClient(ApiClient):
         if token:
             self.http.add_secret(token)
             self.http.add_secret(body.get("refresh_token"))
-            self.http.request("DELETE", self.token_path, headers={"Authorization": "Bearer %s" % token})
+            self.http.request("DELETE", self.login_path, headers={"Authorization": "Bearer %s" % token})
         return True

@@ -13,6 +13,8 @@ import os
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
+from ansible.module_utils.common.text.converters import to_native
+from ansible.module_utils.common.validation import check_required_one_of, check_required_together
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._http import HttpClient
 
@@ -42,17 +44,28 @@ def connection_spec(client_class):
 
 
 def new_module(client_class, argument_spec, needs_auth=True, **kwargs):
-    """An AnsibleModule with the client's connection options merged into argument_spec."""
+    """An AnsibleModule with the client's connection options merged into argument_spec.
+
+    The credentials are checked after the server: without a server (a shell without the environment variables) the
+    first thing to say is that none is set, not that the credentials are missing too."""
     spec = connection_spec(client_class)
     spec.update(argument_spec)
-    if needs_auth:
-        kwargs.setdefault("required_one_of", []).append(("auth_token", "auth_username"))
-        kwargs.setdefault("required_together", []).append(("auth_username", "auth_password"))
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
     if module.params["server"] is None:
-        module.fail_json(msg="missing required argument: server. Set it on the task, once for every task with "
-                             "module_defaults for group/veeam_community.backup.%s, or in the environment variable %s_SERVER."
-                             % (client_class.action_group, client_class.env_prefix))
+        module.fail_json(msg="no server is set (neither the server option nor the environment variable %s_SERVER). Set "
+                             "it on the task, once for every task with module_defaults for group/veeam_community.backup.%s, "
+                             "or in %s_SERVER. For the simulator of the collection's repository, run "
+                             "`source build/simulator/env.sh` (written by make simulator) in the shell that runs "
+                             "ansible-playbook: it sets the server, CA and credentials."
+                             % (client_class.env_prefix, client_class.action_group, client_class.env_prefix))
+    if needs_auth:
+        given = {name: value for name, value in module.params.items() if value is not None}
+        try:
+            check_required_one_of([("auth_token", "auth_username")], given)
+            check_required_together([("auth_username", "auth_password")], given)
+        except TypeError as exc:
+            module.fail_json(msg="%s (or the environment variables %s_TOKEN, %s_USERNAME and %s_PASSWORD)." % (
+                to_native(exc), client_class.env_prefix, client_class.env_prefix, client_class.env_prefix))
     return module
 
 
@@ -68,6 +81,10 @@ ADVICE = {
     "tls_port": "server is http://%(netloc)s but that port speaks TLS (HTTPS): use https://%(netloc)s (or the bare host "
                 "name) so the connection is encrypted.",
     "unreachable": "Check that the server is reachable and that timeout (%(timeout)s s) suits it.",
+    "refused": "Check server and port: nothing accepts connections there (is the REST API running, on that port?).",
+    "unresolved": "Check server for a typo, and that the controller can resolve that name (DNS, /etc/hosts).",
+    "wrong_product": "server and port seem to name another product or another port: the %(product)s REST API listens "
+                     "on port %(default_port)s by default. Check server and port (a port in server wins over port).",
     "not_json": "is server pointing at the Veeam REST API?",
     "no_answer": "no answer within timeout=%(timeout)s s",
 }

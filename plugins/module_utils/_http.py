@@ -54,6 +54,10 @@ ADVICE = {
     "ca_unreadable": "Give the PEM file of the CA that signed the server certificate.",
     "tls_port": "http://%(netloc)s speaks TLS (HTTPS): use https://%(netloc)s so the connection is encrypted.",
     "unreachable": "Check that the server is reachable and that the timeout (%(timeout)s s) suits it.",
+    "refused": "Check that the REST API runs there and listens on that port.",
+    "unresolved": "Check the host name.",
+    "wrong_product": "the address seems to be that of another product or another port: the %(product)s REST API "
+                     "listens on port %(default_port)s by default.",
     "not_json": "is the address that of the Veeam REST API?",
     "no_answer": "no answer within %(timeout)s s",
 }
@@ -150,6 +154,7 @@ class HttpClient:
             ) from None
         except requests.exceptions.RequestException as exc:
             self._refuse_tls_port(method, path, exc)
+            self._refuse_unresolved_host(method, path, exc)
             never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _is_connection_refused(exc)
             if never_sent or idempotent:
                 return None, self._describe_transport_error(exc), None
@@ -170,9 +175,18 @@ class HttpClient:
         if _speaks_tls(parts.hostname, parts.port, self.timeout):
             raise VeeamApiError(self.advice["tls_port"] % {"netloc": parts.netloc}, method=method, path=path) from None
 
+    def _refuse_unresolved_host(self, method, path, exc):
+        """A host name that does not resolve will not resolve on a retry either: say so at once."""
+        if _is_name_resolution_failure(exc):
+            host = urlsplit(self.base_url).hostname
+            raise VeeamApiError("the host name %s cannot be resolved (%s). %s" % (
+                host, _connection_failure(exc), self.advice["unresolved"]), method=method, path=path) from None
+
     def _describe_transport_error(self, exc):
         if isinstance(exc, requests.exceptions.Timeout):
             return self.advice["no_answer"] % {"timeout": self.timeout}
+        if _is_connection_refused(exc):
+            return _NoConnection("no connection to %s (%s)" % (urlsplit(self.base_url).netloc, _connection_failure(exc)))
         if isinstance(exc, requests.exceptions.ConnectionError):
             return "connection failed (%s)" % _short_reason(exc)
         return "request failed (%s)" % _short_reason(exc)
@@ -196,10 +210,8 @@ class HttpClient:
         if response is not None:
             error = self._error_from_response(method, path, response)
             return error.reworded("%s (%s). Run the task again once the server is available." % (error.message.rstrip("."), why_not))
-        return VeeamApiError(
-            "%s (%s). %s" % (reason, why_not, self.advice["unreachable"] % {"timeout": self.timeout}),
-            method=method, path=path,
-        )
+        advice = self.advice[getattr(reason, "advice", "unreachable")] % {"timeout": self.timeout}
+        return VeeamApiError("%s (%s). %s" % (reason, why_not, advice), method=method, path=path)
 
     def _finish(self, method, path, response, missing_ok, idempotent=True):
         if response.status_code == 404 and missing_ok:
@@ -265,10 +277,35 @@ def _parse_retry_after(value):
     return max(0.0, when.timestamp() - time.time())
 
 
+class _NoConnection(str):
+    """The description of a connection that was never made, with the advice for when the retries run out (it names
+    no timeout: nothing was waited for)."""
+
+    advice = "refused"
+
+
 def _is_connection_refused(exc):
     """True when no TCP connection was made, so the server cannot have seen the request."""
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     return isinstance(reason, NewConnectionError)
+
+
+def _is_name_resolution_failure(exc):
+    """True when the host name did not resolve (urllib3 2 has its own exception; 1.26 says so in the message)."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError) and (
+        type(reason).__name__ == "NameResolutionError" or any(
+            marker in str(reason) for marker in ("Name or service not known", "nodename nor servname", "getaddrinfo failed",
+                                                 "No address associated with hostname", "failure in name resolution")))
+
+
+def _connection_failure(exc):
+    """What the operating system said about a connection that was not made, e.g. '[Errno 111] Connection refused'."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    cause = (reason.__cause__ or reason.__context__) if reason is not None else None
+    if isinstance(cause, OSError):
+        return str(cause)
+    return _short_reason(exc).split("Failed to establish a new connection: ", 1)[-1]
 
 
 def _is_plain_http_answer(exc):

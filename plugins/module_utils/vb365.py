@@ -127,6 +127,7 @@ class VB365Client(ApiClient):
     default_port = 4443
     env_prefix = "VEEAM_VB365"
     action_group = "vb365"
+    login_path = LOGIN_PATH
 
     # --- token ------------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ class VBAzureClient(TokenGrantClient):
 
     extra_options = {"auth_mfa_secret": {"type": "str", "no_log": True}}
     client_arguments = {"auth_mfa_secret": "mfa_secret"}
-    token_path = TOKEN_PATH
+    login_path = TOKEN_PATH
     grant_types = {"password": "Password", "mfa": "Mfa"}
 
     def __init__(self, http, **kwargs):

@@ -120,7 +120,7 @@ class VBGCClient(TokenGrantClient):
     header_options = {"api_version": ("x-api-version", "the REST API revision, e.g. 1.4-rev0")}
     client_arguments = {"auth_mfa_secret": "mfa_secret"}
 
-    token_path = TOKEN_PATH
+    login_path = TOKEN_PATH
     user_module = "veeam_gcp_user"
     token_hint = ", and api_version"  # noqa: S105 - words of a message
 

@@ -78,12 +78,25 @@ def test_http_to_a_tls_port_says_so_without_retrying(tls_server, module, prefix,
 
 
 @pytest.mark.parametrize(("module", "prefix", "group", "route", "args"), MODULES)
-def test_a_missing_server_names_the_environment_variable_and_the_action_group(module, prefix, group, route, args):
-    result = run_module(module, dict(args, auth_token="given-token"))
+@pytest.mark.parametrize("credentials", [{"auth_token": "given-token"}, {}], ids=["token", "nothing"])
+def test_a_missing_server_names_the_environment_variable_and_the_action_group(module, prefix, group, route, args,
+                                                                              credentials):
+    """Also first when nothing else is set either (a new shell without `source build/simulator/env.sh`)."""
+    result = run_module(module, dict(args, **credentials))
     assert result["failed"]
-    assert result["msg"] == ("missing required argument: server. Set it on the task, once for every task with "
-                             "module_defaults for group/veeam_community.backup.%s, or in the environment variable "
-                             "%s_SERVER." % (group, prefix))
+    assert result["msg"] == (
+        "no server is set (neither the server option nor the environment variable %s_SERVER). Set it on the task, once "
+        "for every task with module_defaults for group/veeam_community.backup.%s, or in %s_SERVER. For the simulator "
+        "of the collection's repository, run `source build/simulator/env.sh` (written by make simulator) in the shell "
+        "that runs ansible-playbook: it sets the server, CA and credentials." % (prefix, group, prefix))
+
+
+@pytest.mark.parametrize(("module", "prefix", "group", "route", "args"), MODULES)
+def test_missing_credentials_name_their_environment_variables(tls_server, module, prefix, group, route, args):
+    result = run_module(module, dict(args, server=tls_server.url))
+    assert result["msg"] == ("one of the following is required: auth_token, auth_username (or the environment "
+                             "variables %s_TOKEN, %s_USERNAME and %s_PASSWORD)." % (prefix, prefix, prefix))
+    assert tls_server.calls() == []
 
 
 @pytest.mark.parametrize(("module", "prefix", "group", "route", "args"), MODULES)

@@ -10,10 +10,14 @@ import time
 import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import ApiClient
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import ADVICE, build_base_url, build_client
+from ansible_collections.veeam_community.backup.plugins.module_utils._connection import (
+    ADVICE, build_base_url, build_client, connection_spec)
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._http import HttpClient
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK, redact, redact_text
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
 
 
 def client_for(server, **kwargs):
@@ -160,6 +164,53 @@ def test_refused_connection_is_retried_even_for_post():
         client.request("POST", "/x", json={})
     assert len(sleeps) == 2
     assert "gave up after 3 tries" in str(err.value)
+
+
+def test_a_refused_connection_names_host_and_port_and_does_not_blame_the_timeout():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    warnings = []
+    client = HttpClient("https://127.0.0.1:%d" % port, retries=1, sleep=lambda seconds: None, warn=warnings.append,
+                        advice=ADVICE)
+    with pytest.raises(VeeamApiError) as err:
+        client.request("GET", "/x")
+    assert str(err.value).startswith("GET /x: no connection to 127.0.0.1:%d ([Errno 111] Connection refused) (gave "
+                                     "up after 2 tries" % port)
+    assert str(err.value).endswith("Check server and port: nothing accepts connections there (is the REST API running, "
+                                   "on that port?).")
+    assert "timeout" not in str(err.value)
+    assert "no connection to 127.0.0.1:%d" % port in warnings[0]
+
+
+def test_a_host_name_that_does_not_resolve_is_said_at_once_without_retrying():
+    sleeps = []
+    client = HttpClient("https://no-such-host.invalid:4443", sleep=sleeps.append, advice=ADVICE)
+    with pytest.raises(VeeamApiError) as err:
+        client.request("POST", "/v8/token", form={}, idempotent=True)
+    assert sleeps == []
+    assert client.request_count == 1
+    assert str(err.value).startswith("POST /v8/token: the host name no-such-host.invalid cannot be resolved (")
+    assert str(err.value).endswith("Check server for a typo, and that the controller can resolve that name (DNS, "
+                                   "/etc/hosts).")
+
+
+@pytest.mark.parametrize("client_class", [VB365Client, VBGCClient, VBAzureClient])
+def test_a_404_at_the_login_path_says_another_product_or_port(server, client_class):
+    """What a VBGC module met at the VB365 port: HTTP 404 (ResourceNotFound) at its token path."""
+    server.add("POST", client_class.login_path, status=404,
+               body={"message": "No resource at %s" % client_class.login_path, "errorCode": "ResourceNotFound"})
+    params = {name: option.get("default") for name, option in connection_spec(client_class).items()}
+    params.update(server=server.url, allow_plain_http=True, auth_username="admin", auth_password="pw")
+    client = build_client(client_class, params)
+    with pytest.raises(VeeamApiError) as err:
+        client.login()
+    assert str(err.value) == (
+        "POST %s: HTTP 404 (ResourceNotFound) no %s login at %s. server and port seem to name another product or "
+        "another port: the %s REST API listens on port %d by default. Check server and port (a port in server wins "
+        "over port). Details: No resource at %s" % (client_class.login_path, client_class.product,
+                                                    client_class.login_path, client_class.product,
+                                                    client_class.default_port, client_class.login_path))
 
 
 def test_tls_without_ca_path_fails_with_the_fix(tls_server, monkeypatch):
