@@ -1,7 +1,8 @@
 # veeam_community.backup: `make demo` and `make test` are the two commands a newcomer needs.
 # Everything they use is installed here: the demo (and `make simulator`) into .venv-demo, with only what
-# they run; `make test` into .venv (newest CPython >= 3.11, ansible-core 2.21 line, the whole toolchain)
-# and .venv-2.19 (CPython 3.11, ansible-core 2.19 line, sanity and unit tests only).
+# they run; `make test` into .venv (newest CPython >= 3.11, the whole toolchain; the ansible-core 2.21 line, or the
+# 2.19 line when the newest Python is 3.11) and .venv-2.19 (CPython 3.11, ansible-core 2.19 line, sanity and unit
+# tests only; not made when .venv is that line already). requirements-dev.txt pins both lines.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -30,6 +31,11 @@ export PY_COLORS := 0
 # Run a command inside the build tree with the main venv first on PATH.
 IN_COLL = cd $(COLL) && PATH=$(VENV)/bin:$$PATH
 PYVER = $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+# Why the second ansible-core line does not run: .venv is on CPython 3.11 (so it is the 2.19 line itself, and the 2.21
+# line, which needs CPython >= 3.12, is not tested), or there is no CPython 3.11 for the 2.19 line.
+LINE_219_SKIPPED = $$(if [ "$(PYVER)" = 3.11 ]; then echo "only the ansible-core 2.19 line runs, in .venv (CPython \
+  3.11): the 2.21 line needs CPython >= 3.12 and none was found"; else echo "the ansible-core 2.19 line is skipped: \
+  it needs a CPython 3.11 and none was found"; fi)
 HARNESS = $(PY) -m veeam_simulator.harness
 # Extra simulator options for integration, molecule and demo (e.g. --vb365-put replace); empty = defaults.
 SIMULATOR_ARGS ?=
@@ -43,7 +49,7 @@ VB365_ACCOUNT_TARGETS := veeam_m365_account veeam_m365_accounts veeam_m365_accou
 # A fresh OpenBao dev server (VAULT_ADDR, VAULT_TOKEN) around a command; it composes with HARNESS.
 OPENBAO = $(PY) $(REPO)/tools/openbao_dev.py --
 
-.PHONY: help setup deps-collections demo simulator simulator-stop docs-test test vb365-replace contract lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule awx-job fleet docs release-check build-tree clean
+.PHONY: help setup deps-collections demo simulator simulator-stop docs-test readme-test test vb365-replace contract lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule awx-job fleet docs release-check build-tree clean
 
 help:
 	@echo "make demo       start the simulator and run the onboarding playbook against it (installs .venv-demo only)"
@@ -61,15 +67,17 @@ $(VENV)/.installed: requirements-dev.txt $(wildcard simulator/pyproject.toml)
 	$(PY) tools/prepare_ansible_test.py
 	touch $@
 
-# The ansible-core 2.19 line needs CPython 3.11; without one it is skipped with a notice.
-$(VENV_219)/.installed: requirements-dev-2.19.txt
-	@if python=$$(tools/find_python.sh 3.11); then \
+# The ansible-core 2.19 line on CPython 3.11 (requirements-dev.txt pins it for Python 3.11). Not made when .venv is
+# that line already (the newest Python found is 3.11), nor without a CPython 3.11: either way with a notice.
+$(VENV_219)/.installed: requirements-dev.txt $(VENV)/.installed
+	@if [ "$(PYVER)" = 3.11 ]; then echo "setup: $(LINE_219_SKIPPED)"; \
+	elif python=$$(tools/find_python.sh 3.11); then \
 	  echo "setup: $$python -> $(VENV_219)"; \
 	  [ -x $(VENV_219)/bin/python ] || $$python -m venv $(VENV_219); \
-	  $(VENV_219)/bin/python -m pip install $(PIP_FLAGS) -r requirements-dev-2.19.txt; \
+	  $(VENV_219)/bin/python -m pip install $(PIP_FLAGS) -c requirements-dev.txt ansible-core; \
 	  $(VENV_219)/bin/python tools/prepare_ansible_test.py; \
 	  touch $@; \
-	else echo "setup: no CPython 3.11 found, the ansible-core 2.19 line will not be tested"; fi
+	else echo "setup: $(LINE_219_SKIPPED)"; fi
 
 # galaxy-importer pins old versions of shared libraries, so it gets a venv of its own.
 $(VENV_IMPORTER)/.installed: requirements-dev.txt
@@ -78,12 +86,15 @@ $(VENV_IMPORTER)/.installed: requirements-dev.txt
 	touch $@
 
 # The demo's own environment: only what it runs (the modules' requirements.txt, ansible-core and the
-# simulator), at the versions requirements-dev.txt pins, none of the development toolchain.
+# simulator), at the versions requirements-dev.txt pins (on Python 3.11: the ansible-core 2.19 line), none of the
+# development toolchain. Its Python finds this checkout's collection in the build tree (a .pth file: found after
+# any collections path you configure), so its ansible-playbook runs your playbooks too (make simulator, env.sh).
 $(VENV_DEMO)/.installed: requirements.txt requirements-dev.txt $(wildcard simulator/pyproject.toml)
 	@python=$$(tools/find_python.sh) || { echo "No CPython >= 3.11 found: install python3.11 or newer." >&2; exit 1; }; \
 	  echo "setup: $$python -> $(VENV_DEMO)"; \
 	  [ -x $(DEMO_PY) ] || $$python -m venv $(VENV_DEMO)
 	$(DEMO_PY) -m pip install $(PIP_FLAGS) -c requirements-dev.txt -r requirements.txt ansible-core -e ./simulator
+	echo $(BUILD) > "$$($(DEMO_PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/veeam_community_backup_build_tree.pth"
 	touch $@
 
 setup: $(VENV)/.installed $(VENV_219)/.installed
@@ -143,7 +154,8 @@ SIMULATOR_VBGC_PORT ?= 13140
 SIMULATOR_VBAZURE_PORT ?= 8443
 
 simulator: $(VENV_DEMO)/.installed
-	@$(DEMO_PY) tools/simulator_service.py start $(SIMULATOR_DIR) \
+	@$(DEMO_PY) $(SYNC_TREE)
+	@$(DEMO_PY) tools/simulator_service.py start $(SIMULATOR_DIR) --tools $(VENV_DEMO)/bin \
 	  --vb365-port $(SIMULATOR_VB365_PORT) --vbgc-port $(SIMULATOR_VBGC_PORT) --vbazure-port $(SIMULATOR_VBAZURE_PORT)
 
 simulator-stop:
@@ -151,7 +163,7 @@ simulator-stop:
 	  else echo "simulator: not running"; fi
 
 # ---------------------------------------------------------------- checks
-test: setup build-tree lint sanity units simulator-tests integration molecule vb365-replace contract awx-job fleet docs docs-test release-check
+test: setup build-tree lint sanity units simulator-tests integration molecule vb365-replace contract awx-job fleet docs docs-test readme-test release-check
 	@echo "make test: every check passed"
 
 lint: ruff ansible-lint docs-lint changelog-lint
@@ -174,13 +186,13 @@ sanity: build-tree
 	$(IN_COLL) ansible-test sanity --venv --python $(PYVER)
 	@if [ -f $(VENV_219)/.installed ]; then \
 	  cd $(COLL) && PATH=$(VENV_219)/bin:$$PATH ansible-test sanity --venv --python 3.11; \
-	else echo "sanity: ansible-core 2.19 line skipped (no CPython 3.11)"; fi
+	else echo "sanity: $(LINE_219_SKIPPED)"; fi
 
 units: build-tree
 	$(IN_COLL) ansible-test units --venv --python $(PYVER)
 	@if [ -f $(VENV_219)/.installed ]; then \
 	  cd $(COLL) && PATH=$(VENV_219)/bin:$$PATH ansible-test units --venv --python 3.11; \
-	else echo "units: ansible-core 2.19 line skipped (no CPython 3.11)"; fi
+	else echo "units: $(LINE_219_SKIPPED)"; fi
 
 simulator-tests: $(VENV)/.installed
 	cd simulator && $(PY) -m pytest -q -p no:cacheprovider tests
@@ -241,6 +253,12 @@ docs: build-tree
 docs-test: build-tree deps-collections
 	PATH=$(VENV)/bin:$$PATH $(PY) -m pytest -q -p no:cacheprovider tests/docs
 	PATH=$(VENV)/bin:$$PATH $(PY) tests/docs/guide_runner.py
+
+# README.md's shell blocks as printed (make demo; make simulator, source env.sh and your own playbook), in a copy of
+# this checkout as a fresh clone has it, on a plain machine: only the system directories on PATH, so the system Python
+# (3.11 on Debian 12), a HOME of its own; pip's settings and cache are shared (tests/docs/guide_runner.py: clean_env).
+readme-test: $(VENV)/.installed
+	$(PY) tests/docs/guide_runner.py README.md
 
 # The artifact users install: build it, install it elsewhere, run a module from it against the
 # simulator; and render the execution environment's build context (ee/) the way awx.rst says, then check it:

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Keep a simulator running in the background for your own playbooks (`make simulator`, `make simulator-stop`).
 
-    simulator_service.py start DIR [--vb365-port N] [--vbgc-port N] [--vbazure-port N]
+    simulator_service.py start DIR [--vb365-port N] [--vbgc-port N] [--vbazure-port N] [--tools BINDIR]
     simulator_service.py stop DIR
 
-start runs veeam-simulator detached, on the given ports of 127.0.0.1, and keeps in DIR (mode 0700):
+start runs veeam-simulator detached, on the given ports of 127.0.0.1, makes sure what object storage needs from
+outside VB365 is there (DEMO_BUCKET, an Amazon S3 bucket every S3 credential sees, and DEMO_PROXY, a backup proxy),
+and keeps in DIR (mode 0700):
   state.sqlite           the accounts and users, kept across restarts (the admin password too);
   ca.pem, server.pem,    a CA and a server certificate, made once, so the settings stay valid across restarts;
   server.key
-  env.sh                 the connection settings to `source` (0600: it holds the admin password);
+  env.sh                 the connection settings to `source` (0600: it holds the admin password), and BINDIR
+                         (ansible-playbook and the modules' libraries) at the end of PATH;
   simulator.yml          the same for tools that read the harness's config file (VEEAM_SIMULATOR_CONFIG);
   simulator.pid, simulator.log.
 It needs the veeam_simulator package (run it with the python of .venv-demo or .venv).
@@ -21,7 +24,10 @@ import shlex
 import signal
 import subprocess
 import sys
+import ssl
 import time
+import urllib.error
+import urllib.request
 
 import trustme
 from veeam_simulator.harness import config_lines, connection_env, write_private
@@ -29,6 +35,9 @@ from veeam_simulator.tls import SERVER_NAMES
 
 READY_TIMEOUT = 30
 STOP_TIMEOUT = 10
+# Object storage needs a bucket and a proxy, which live outside VB365: added on every start unless there already.
+DEMO_BUCKET = {"accountType": "amazonS3Account", "name": "demo-backups", "regionId": "eu-west-1"}
+DEMO_PROXY = {"hostName": "vb365-proxy01.simulator.test"}
 
 
 def paths(directory):
@@ -99,12 +108,29 @@ def wait_ready(process, files):
                      "SIMULATOR_VBAZURE_PORT=P")
 
 
-def write_settings(files, ready):
+def write_settings(files, ready, tools):
     ready = {**ready, "ca_path": files["ca.pem"]}  # the CA, not the served chain
     write_private(files["simulator.yml"], config_lines(ready))
     env = connection_env(ready, files["simulator.yml"])
-    write_private(files["env.sh"], "".join(f"export {key}={shlex.quote(value)}\n" for key, value in env.items()))
+    lines = [f"export {key}={shlex.quote(value)}\n" for key, value in env.items()]
+    if tools:  # last on PATH: an ansible-playbook of your own comes first
+        lines.append(f'export PATH="${{PATH:+$PATH:}}"{shlex.quote(os.path.abspath(tools))}\n')
+    write_private(files["env.sh"], "".join(lines))
     return env
+
+
+def seed_object_storage(files, vb365_url):
+    """Add DEMO_BUCKET and DEMO_PROXY through the control API; 409: there already (the state outlives restarts)."""
+    context = ssl.create_default_context(cafile=files["ca.pem"])
+    for kind, body in (("buckets", DEMO_BUCKET), ("proxies", DEMO_PROXY)):
+        url = f"{vb365_url}/_simulator/vb365/{kind}"  # https: the simulator this script started
+        request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"},  # noqa: S310
+                                         method="POST")
+        try:
+            urllib.request.urlopen(request, context=context, timeout=10).close()  # noqa: S310
+        except urllib.error.HTTPError as exc:
+            if exc.code != 409:
+                raise
 
 
 def start(args):
@@ -118,7 +144,8 @@ def start(args):
         ready = wait_ready(process, files)
         with open(files["simulator.pid"], "w", encoding="ascii") as handle:
             handle.write(f"{process.pid}\n")
-        env = write_settings(files, ready)
+        env = write_settings(files, ready, args.tools)
+        seed_object_storage(files, env["VEEAM_VB365_SERVER"])
         print(f"simulator: started (pid {process.pid})")
     else:
         with open(files["simulator.yml"], encoding="utf-8") as handle:
@@ -129,6 +156,8 @@ def start(args):
     print(f"  VB365 REST API {env['VEEAM_VB365_SERVER']}, VBGC REST API {env['VEEAM_VBGC_SERVER']}, "
           f"VBAzure REST API {env['VEEAM_VBAZURE_SERVER']}, administrator {env['VEEAM_VB365_USERNAME']}")
     print(f"  connection settings for your shell (CA, user, password): source {files['env.sh']}")
+    print(f"  for object storage: the S3 bucket {DEMO_BUCKET['name']} ({DEMO_BUCKET['regionId']}) and the proxy "
+          f"{DEMO_PROXY['hostName']}")
     print(f"  state kept in {directory} across restarts; stop it with: make simulator-stop")
     return 0
 
@@ -158,6 +187,7 @@ def main(argv=None):
     parser.add_argument("--vb365-port", type=int, default=4443)
     parser.add_argument("--vbgc-port", type=int, default=13140)
     parser.add_argument("--vbazure-port", type=int, default=8443)
+    parser.add_argument("--tools", help="a bin directory (ansible-playbook) that env.sh adds at the end of PATH")
     args = parser.parse_args(argv)
     return start(args) if args.action == "start" else stop(args)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run the guides' code blocks as printed, against a fresh simulator (`make docs-test`).
 
-    python tests/docs/guide_runner.py [GUIDE.rst ...]   the guides in GUIDES, or these files
+    python tests/docs/guide_runner.py [GUIDE.rst|README.md ...]   the guides in GUIDES, or these files
     python tests/docs/guide_runner.py --blocks GUIDE DIR  run one guide's blocks in DIR (what the harness runs)
 
 The convention, for the author of a guide:
@@ -13,6 +13,9 @@ The convention, for the author of a guide:
   * `.. docs-test: skip REASON` before a block: skip it (only for what cannot run here);
   * a YAML block that is not a playbook, a console block without a command, a bash/shell block, or a
     docs-test comment with no code block after it is an error: everything runnable is run or skipped with a reason.
+In a Markdown file (README.md) the comment is `<!-- docs-test: file NAME -->` or `<!-- docs-test: skip REASON -->`
+before a fenced block; a ```bash (sh, shell) block runs as one bash script (`set -euo pipefail`), a ```yaml block as
+above; the other fenced blocks are not run.
 Blocks run in order, the first failure ends the guide. Each guide gets a fresh working directory and a fresh
 simulator (the harness): VEEAM_VB365_* and VEEAM_VBGC_* are set, ANSIBLE_COLLECTIONS_PATH (from the Makefile)
 finds the collection, and the whole output is scanned for every secret the simulator saw.
@@ -20,7 +23,9 @@ finds the collection, and the whole output is scanned for every secret the simul
 
 import os
 import re
+import shlex
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -35,15 +40,26 @@ GUIDE_DIR = os.path.join(REPO, "docs", "docsite", "rst")
 #   wrapper: a command put in front of the harness, which runs it (e.g. an OpenBao dev server around it);
 #   own_collection: the guide installs the collection itself, so ANSIBLE_COLLECTIONS_PATH is not passed on;
 #   clone: a copy of this checkout (the files git tracks or does not ignore) is put at this name in the working
-#          directory, standing in for the guide's `git clone` (the test machine has no network).
+#          directory, standing in for the guide's `git clone` (the test machine has no network); "." runs the
+#          blocks in the copy itself;
+#   clean_env: the blocks run as on a plain machine: only the system directories on PATH (so the system Python), a
+#          HOME of their own, none of the caller's variables but pip's settings and its cache (PIP_CACHE_DIR), and
+#          SIMULATOR_*_PORT set to free ports (a `make simulator` there must not take the default ports of the
+#          machine's own). The output is also scanned for the passwords of the env.sh such a `make simulator` wrote.
 GUIDES = {
     "getting_started.rst": {"clone": "veeam-backup", "own_collection": True},
     "token_reuse.rst": {},
     "mfa.rst": {"wrapper": [sys.executable, "tools/openbao_dev.py", "--"]},
 }
+# Run by `make readme-test`, not with the guides (a fresh clone builds its own venv for the demo).
+README = {"README.md": {"clone": ".", "clean_env": True}}
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+SIMULATOR_PORTS = ("SIMULATOR_VB365_PORT", "SIMULATOR_VBGC_PORT", "SIMULATOR_VBAZURE_PORT")
 
 DIRECTIVE = re.compile(r"^\s*\.\. docs-test:\s*(\S+)\s*(.*?)\s*$")
 CODE_BLOCK = re.compile(r"^(\s*)\.\. code-block::\s*(\S+)\s*$")
+MD_DIRECTIVE = re.compile(r"^<!--\s*docs-test:\s*(\S+)\s*(.*?)\s*-->\s*$")
+MD_FENCE = re.compile(r"^```\s*(\S*)\s*$")
 YAML = ("yaml", "yaml+jinja")
 SHELL = ("bash", "sh", "shell", "shell-session")
 
@@ -83,16 +99,27 @@ def _indent(line):
 
 def parse(text):
     """The code blocks of an .rst text, each with the docs-test comment before it (if any)."""
-    lines, blocks, pending, index = text.splitlines(), [], None, 0
+    return _parse(text.splitlines(), DIRECTIVE, _rst_block)
+
+
+def parse_markdown(text):
+    """The fenced blocks of a Markdown text, each with the docs-test comment before it (if any); bash blocks are
+    scripts."""
+    return _parse(text.splitlines(), MD_DIRECTIVE, _markdown_block)
+
+
+def _parse(lines, directive_pattern, block_at):
+    blocks, pending, index = [], None, 0
     while index < len(lines):
         line = lines[index]
-        directive, code = DIRECTIVE.match(line), CODE_BLOCK.match(line)
+        directive = directive_pattern.match(line)
+        found = None if directive else block_at(lines, index)
         if directive:
             pending = _directive(directive, index + 1)
-        elif code:
-            body, after = _block_body(lines, index, len(code.group(1)))
+        elif found:
+            language, body, after = found
             action, argument = pending[1:] if pending else ("", "")
-            blocks.append(Block(index + 1, code.group(2), body, action, argument))
+            blocks.append(Block(index + 1, language, body, action, argument))
             pending, index = None, after
             continue
         elif line.strip() and pending:
@@ -101,6 +128,27 @@ def parse(text):
     if pending:
         raise GuideError(f"line {pending[0]}: a docs-test comment must be followed by a code block")
     return blocks
+
+
+def _rst_block(lines, index):
+    """(language, content, index after it) of the code block whose directive is lines[index], else None."""
+    code = CODE_BLOCK.match(lines[index])
+    if not code:
+        return None
+    body, after = _block_body(lines, index, len(code.group(1)))
+    return code.group(2), body, after
+
+
+def _markdown_block(lines, index):
+    """(language, content, index after it) of the fenced block that opens at lines[index], else None."""
+    fence = MD_FENCE.match(lines[index])
+    if not fence:
+        return None
+    end = next((number for number in range(index + 1, len(lines)) if lines[number].strip() == "```"), None)
+    if end is None:
+        raise GuideError(f"line {index + 1}: a fenced block that does not end")
+    language = "script" if fence.group(1) in SHELL else fence.group(1)
+    return language, "\n".join(lines[index + 1:end]) + "\n", end + 1
 
 
 def _directive(match, number):
@@ -134,8 +182,8 @@ def is_playbook(text):
         isinstance(play, dict) and ("hosts" in play or "import_playbook" in play) for play in data)
 
 
-def run_block(block, workdir):
-    """Run (or write, or skip) one block; raise GuideError when it fails."""
+def run_block(block, workdir, env=None):
+    """Run (or write, or skip) one block, in env (None: this process's); raise GuideError when it fails."""
     where = f"block at line {block.line} ({block.language})"
     if block.action == "skip":
         print(f"--- {where}: skipped: {block.argument}", flush=True)
@@ -146,25 +194,31 @@ def run_block(block, workdir):
             handle.write(block.text)
         print(f"--- {where}: written to {block.argument}", flush=True)
     elif block.language == "console":
-        _run_console(block, where, workdir)
+        _run_console(block, where, workdir, env)
+    elif block.language == "script":
+        print(f"--- {where}:\n{block.text}", end="", flush=True)
+        _run_script(block.text, where, workdir, env)
     elif block.language in YAML:
-        _run_playbook(block, where, workdir)
+        _run_playbook(block, where, workdir, env)
     elif block.language in SHELL:
         raise GuideError(f"{where}: write commands as a console block with `$ ` prompts, or skip it with a reason")
 
 
-def _run_console(block, where, workdir):
+def _run_console(block, where, workdir, env):
     found = commands(block)
     if not found:
         raise GuideError(f"{where}: a console block needs commands starting with `$ ` (or a docs-test skip reason)")
     print(f"--- {where}:\n" + "".join(f"$ {command}\n" for command in found), end="", flush=True)
-    script = "set -euo pipefail\n" + "\n".join(found) + "\n"
-    code = subprocess.call(["bash", "-c", script], cwd=workdir)
+    _run_script("\n".join(found) + "\n", where, workdir, env)
+
+
+def _run_script(text, where, workdir, env):
+    code = subprocess.call(["bash", "-c", "set -euo pipefail\n" + text], cwd=workdir, env=env)
     if code:
         raise GuideError(f"{where}: exit code {code}")
 
 
-def _run_playbook(block, where, workdir):
+def _run_playbook(block, where, workdir, env):
     try:
         playbook = is_playbook(block.text)
     except yaml.YAMLError as exc:
@@ -176,18 +230,47 @@ def _run_playbook(block, where, workdir):
     with open(os.path.join(workdir, name), "w", encoding="utf-8") as handle:
         handle.write(block.text)
     print(f"--- {where}: ansible-playbook {name}", flush=True)
-    code = subprocess.call(["ansible-playbook", name], cwd=workdir)
+    code = subprocess.call(["ansible-playbook", name], cwd=workdir, env=env)
     if code:
         raise GuideError(f"{where}: ansible-playbook exit code {code}")
+
+
+def options_for(guide):
+    return {**GUIDES, **README}.get(os.path.basename(guide), {})
+
+
+def clean_env(home):
+    """The environment of a plain machine (see clean_env above GUIDES); pip keeps the caller's settings and cache."""
+    pip = subprocess.run([sys.executable, "-m", "pip", "cache", "dir"], capture_output=True, text=True, check=False)
+    env = {name: value for name, value in os.environ.items() if name.startswith("PIP_")}
+    env.update(HOME=home, PATH=SYSTEM_PATH, PIP_CACHE_DIR=os.environ.get("PIP_CACHE_DIR") or pip.stdout.strip())
+    user_config = os.path.expanduser("~/.config/pip/pip.conf")  # the user's pip settings (index, find-links)
+    if "PIP_CONFIG_FILE" not in env and os.path.isfile(user_config):
+        env["PIP_CONFIG_FILE"] = user_config
+    for name in SIMULATOR_PORTS:
+        env[name] = str(_free_port())
+    return env
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def run_blocks(guide, workdir):
     """Run a guide's blocks in order in workdir. -> 0, or 1 after printing the failure."""
     with open(guide, encoding="utf-8") as handle:
         text = handle.read()
+    env = None
+    if options_for(guide).get("clean_env"):
+        env = clean_env(os.path.join(os.path.dirname(workdir), "home"))
+        os.makedirs(env["HOME"], exist_ok=True)
+        print("--- a plain machine: PATH=%s, HOME=%s, %s" % (env["PATH"], env["HOME"], " ".join(
+            "%s=%s" % (name, env[name]) for name in SIMULATOR_PORTS)), flush=True)
     try:
-        for block in parse(text):
-            run_block(block, workdir)
+        for block in (parse_markdown(text) if guide.endswith(".md") else parse(text)):
+            run_block(block, workdir, env)
     except GuideError as exc:
         print(f"docs-test: {os.path.basename(guide)}: {exc}", file=sys.stderr, flush=True)
         return 1
@@ -195,7 +278,8 @@ def run_blocks(guide, workdir):
 
 
 def copy_checkout(dest):
-    """The files a `git clone` of this checkout would have (plus new files git does not ignore)."""
+    """The files a `git clone` of this checkout would have (plus new files git does not ignore), in a git repository
+    of its own as a clone is (the Makefile asks git which files belong to the collection)."""
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
                             cwd=REPO, check=True, capture_output=True).stdout.decode().split("\0")
     for rel in filter(None, listed):
@@ -203,6 +287,7 @@ def copy_checkout(dest):
         if os.path.isfile(source):
             os.makedirs(os.path.dirname(os.path.join(dest, rel)), exist_ok=True)
             shutil.copy2(source, os.path.join(dest, rel))
+    subprocess.run(["git", "init", "-q", dest], check=True)
 
 
 def run_guide(guide, options):
@@ -219,6 +304,10 @@ def run_guide(guide, options):
                "--", sys.executable, os.path.abspath(__file__), "--blocks", os.path.abspath(guide), workdir]
     print(f"=== docs-test: {guide} in {workdir}", flush=True)
     code = subprocess.call(command, cwd=REPO, env=env)
+    if options.get("clean_env"):  # a simulator the blocks left running (they failed before make simulator-stop)
+        subprocess.call([sys.executable, os.path.join(REPO, "tools", "simulator_service.py"), "stop",
+                         os.path.join(workdir, "build", "simulator")], stdout=subprocess.DEVNULL)
+        code = code or _scan_for_env_sh_passwords(workdir, log)
     if code:
         print(f"=== docs-test: {guide} FAILED (exit code {code}); its files and output are in {base}", flush=True)
     else:
@@ -227,10 +316,25 @@ def run_guide(guide, options):
     return code
 
 
+def _scan_for_env_sh_passwords(workdir, log):
+    """1 when a password of the env.sh a `make simulator` of the guide wrote shows up in its output, else 0."""
+    env_sh = os.path.join(workdir, "build", "simulator", "env.sh")
+    if not os.path.exists(env_sh):
+        return 0
+    with open(env_sh, encoding="utf-8") as handle:
+        passwords = {shlex.split(line.split("=", 1)[1])[0] for line in handle if "_PASSWORD=" in line}
+    with open(log, encoding="utf-8", errors="replace") as handle:
+        output = handle.read()
+    if any(password in output for password in passwords):
+        print("docs-test: the simulator's admin password (build/simulator/env.sh) is in the output", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv):
     if argv[:1] == ["--blocks"] and len(argv) == 3:
         return run_blocks(argv[1], argv[2])
-    guides = {path: GUIDES.get(os.path.basename(path), {}) for path in argv} or {os.path.join(GUIDE_DIR, name): opts for name, opts in GUIDES.items()}
+    guides = {path: options_for(path) for path in argv} or {os.path.join(GUIDE_DIR, name): opts for name, opts in GUIDES.items()}
     failed = [guide for guide, options in guides.items() if run_guide(guide, options)]
     if failed:
         print("docs-test: failed: " + ", ".join(failed), file=sys.stderr)

@@ -5,7 +5,7 @@ import sys
 import tempfile
 
 import pytest
-from guide_runner import GuideError, commands, parse, run_blocks, run_guide
+from guide_runner import SYSTEM_PATH, GuideError, commands, parse, parse_markdown, run_blocks, run_guide
 
 GOOD = """\
 Title
@@ -128,3 +128,66 @@ def test_own_collection_hides_the_collections_path(tmp_path, monkeypatch):
     guide, _ = write_guide(tmp_path, ".. code-block:: console\n\n   $ test -z \"${ANSIBLE_COLLECTIONS_PATH:-}\"\n")
     assert run_guide(guide, {"own_collection": True}) == 0
     assert run_guide(guide, {}) == 1
+
+
+MARKDOWN = """\
+# Title
+
+<!-- docs-test: file notes/greeting.txt -->
+```text
+hello
+```
+
+```bash
+grep -q hello notes/greeting.txt   # a comment
+echo one \\
+  two > words.txt
+```
+
+<!-- docs-test: skip it needs a production server -->
+```bash
+false
+```
+
+```json
+{"ignored": true}
+```
+"""
+
+
+def test_markdown_blocks_take_the_comment_before_them_and_bash_blocks_are_scripts():
+    blocks = parse_markdown(MARKDOWN)
+    assert [(b.line, b.language, b.action, b.argument) for b in blocks] == [
+        (4, "text", "file", "notes/greeting.txt"), (8, "script", "", ""),
+        (15, "script", "skip", "it needs a production server"), (19, "json", "", "")]
+    assert blocks[0].text == "hello\n"
+
+
+@pytest.mark.parametrize(("good", "broken", "message"), [
+    ("", "", None),
+    ("grep -q hello", "grep -q hallo", "block at line 8 (script): exit code 1"),
+    ('{"ignored": true}\n```\n', '{"ignored": true}\n', "line 19: a fenced block that does not end"),
+])
+def test_a_markdown_guide_runs_its_bash_blocks(tmp_path, capsys, good, broken, message):
+    path = tmp_path / "guide.md"
+    path.write_text(MARKDOWN.replace(good, broken, 1) if good else MARKDOWN)
+    (tmp_path / "work").mkdir()
+    assert run_blocks(str(path), str(tmp_path / "work")) == (1 if message else 0)
+    if message:
+        assert message in capsys.readouterr().err
+    else:
+        assert (tmp_path / "work" / "words.txt").read_text() == "one two\n"
+
+
+def test_the_readme_runs_on_a_plain_machine(tmp_path, monkeypatch):
+    """Only the system directories on PATH, a HOME of its own, none of the caller's variables but pip's."""
+    monkeypatch.setenv("VEEAM_VB365_SERVER", "https://127.0.0.1:1")
+    monkeypatch.setenv("PIP_DEFAULT_TIMEOUT", "42")
+    path = tmp_path / "README.md"
+    path.write_text("""```bash
+test "$PATH" = "%s" && test -z "${VEEAM_VB365_SERVER:-}" && test "$PIP_DEFAULT_TIMEOUT" = 42
+test "$HOME" = "%s" && test -n "$PIP_CACHE_DIR" && test "$SIMULATOR_VBAZURE_PORT" -gt 0
+```
+""" % (SYSTEM_PATH, tmp_path / "home"))
+    (tmp_path / "work").mkdir()
+    assert run_blocks(str(path), str(tmp_path / "work")) == 0

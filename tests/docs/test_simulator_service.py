@@ -41,6 +41,14 @@ def vb365_login(env):
         return answer.status
 
 
+def control_list(env, kind):
+    """The buckets or proxies the simulator holds (control API)."""
+    context = ssl.create_default_context(cafile=env["VEEAM_VB365_CA_PATH"])
+    with urllib.request.urlopen(f"{env['VEEAM_VB365_SERVER']}/_simulator/vb365/{kind}", context=context,  # noqa: S310
+                                timeout=10) as answer:
+        return json.load(answer)[kind]
+
+
 @pytest.fixture
 def simulator_dir(tmp_path):
     directory = str(tmp_path / "simulator")
@@ -51,7 +59,7 @@ def simulator_dir(tmp_path):
 def test_start_writes_settings_that_work_and_survive_a_restart(simulator_dir):
     ports = [str(free_port()), str(free_port()), str(free_port())]
     started = service("start", simulator_dir, "--vb365-port", ports[0], "--vbgc-port", ports[1],
-                      "--vbazure-port", ports[2])
+                      "--vbazure-port", ports[2], "--tools", "/opt/demo tools/bin")
     assert started.returncode == 0, started.stderr
     env_file = os.path.join(simulator_dir, "env.sh")
     assert f"source {env_file}" in started.stdout
@@ -66,6 +74,10 @@ def test_start_writes_settings_that_work_and_survive_a_restart(simulator_dir):
     assert env["VEEAM_VBGC_PASSWORD"] == env["VEEAM_VB365_PASSWORD"]
     assert vb365_login(env) == 200
     assert env["VEEAM_VB365_PASSWORD"] not in started.stdout + started.stderr
+    assert env["PATH"].endswith(":/opt/demo tools/bin")  # after the PATH the shell had: your own tools come first
+    assert [bucket["name"] for bucket in control_list(env, "buckets")] == ["demo-backups"]
+    assert [proxy["host_name"] for proxy in control_list(env, "proxies")] == ["vb365-proxy01.simulator.test"]
+    assert "the S3 bucket demo-backups (eu-west-1) and the proxy vb365-proxy01.simulator.test" in started.stdout
 
     again = service("start", simulator_dir, "--vb365-port", ports[0], "--vbgc-port", ports[1],
                     "--vbazure-port", ports[2])
@@ -78,10 +90,11 @@ def test_start_writes_settings_that_work_and_survive_a_restart(simulator_dir):
     assert "not running" in service("stop", simulator_dir).stdout
 
     restarted = service("start", simulator_dir, "--vb365-port", ports[0], "--vbgc-port", ports[1],
-                        "--vbazure-port", ports[2])
+                        "--vbazure-port", ports[2], "--tools", "/opt/demo tools/bin")
     assert restarted.returncode == 0, restarted.stderr
     assert sourced(env_file) == env  # same URLs, CA and password: a shell that sourced it before still works
     assert vb365_login(env) == 200
+    assert len(control_list(env, "buckets")) == len(control_list(env, "proxies")) == 1  # kept, not added twice
 
 
 def test_a_port_in_use_is_reported(simulator_dir):
