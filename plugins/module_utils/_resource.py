@@ -22,13 +22,13 @@ class CreatedMeanwhile(Exception):
         self.found = found
 
 
-def send_once(send, find):
+def send_once(send, find, duplicates=DUPLICATE_STATUSES):
     """send() a request that is not idempotent (a create) and return its answer, never repeating it blindly.
 
     find() reads the object again by its natural key (None: not there). When the answer leaves unknown whether the
     server acted (OutcomeUnknown), an object found then is the one this task made, returned as send() would return
     it; only when none is found is the request sent again, within the HTTP layer's bounds. A refusal that may mean a
-    duplicate (400, 409) raises CreatedMeanwhile when find() sees the object: another task made it.
+    duplicate (a status in duplicates) raises CreatedMeanwhile when find() sees the object: another task made it.
     """
     attempt = 0
     while True:
@@ -38,7 +38,7 @@ def send_once(send, find):
         except OutcomeUnknown as exc:
             unknown = exc
         except VeeamApiError as exc:
-            found = find() if exc.status in DUPLICATE_STATUSES and not isinstance(exc, InputError) else None
+            found = find() if exc.status in duplicates and not isinstance(exc, InputError) else None
             if found is None:
                 raise
             raise CreatedMeanwhile(found) from None

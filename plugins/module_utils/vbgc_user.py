@@ -15,7 +15,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._compare im
     UPDATE_PASSWORD_OPTION,
     changed_fields,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, OutcomeUnknown
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
 from ansible_collections.veeam_community.backup.plugins.module_utils._resource import appliance_users, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
@@ -92,20 +92,11 @@ def _update(client, params, check_mode, diff_mode, user):
     after = dict(user, description=description, roles=wanted_roles) if changes else user
     if changes and not check_mode:
         after = client.modify_user(params["name"], description, role_ids(wanted_roles)) or after
-    if new_password and not check_mode:
-        _change_password(client, params)
+    if new_password and not check_mode:  # repeated once carried out, it would be refused: old_password is old then
+        send_once(lambda: client.change_password(params["name"], params["password"], params["old_password"]),
+                  lambda: client.check_password(params["name"], params["password"]) or None, duplicates=())
     diff_after = dict(after, password=MASK) if new_password else after
     return module_result(bool(changes) or new_password, diff_mode, user, diff_after, user=after)
-
-
-def _change_password(client, params):
-    """Sent once: repeated after the appliance carried it out, it would be refused (old_password is old then). When
-    the answer leaves that unknown, the new password tells: if it works, the change was made."""
-    try:
-        client.change_password(params["name"], params["password"], params["old_password"])
-    except OutcomeUnknown:
-        if not client.check_password(params["name"], params["password"]):
-            raise
 
 
 USER = appliance_users(appliance_problem, _create, _update)
