@@ -33,7 +33,8 @@ attributes:
 options:
   users:
     description:
-      - The accounts, handled in this order. A name may appear only once.
+      - The accounts, handled in this order. A name may appear only once, in any case (VBAzure user names ignore
+        case: C(DupC) and C(dupc) are one user); a list that repeats one is refused before any request.
     type: list
     elements: dict
     required: true
