@@ -5,8 +5,9 @@ layer; TokenGrantClient adds the OAuth2 form login with an MFA grant that VBGC a
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError, explained
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import quote_segment
 from ansible_collections.veeam_community.backup.plugins.module_utils._totp import totp_now
 
 
@@ -146,7 +147,7 @@ class TokenGrantClient(ApiClient):
         if not enrolment.get("secretKey") or not enrolment.get("token"):
             raise VeeamApiError("the answer to %s has no secretKey or token." % operation, method="POST", path=path)
         if not enrolment.get("qrString"):
-            enrolment["qrString"] = "otpauth://totp/%s?secret=%s" % (quote_segment(name), enrolment["secretKey"])
+            enrolment["qrString"] = "otpauth://totp/%s?secret=%s" % (quote(name, safe=""), enrolment["secretKey"])
         return enrolment
 
     def accepting(self, name, token, enable_operation):

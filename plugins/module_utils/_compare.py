@@ -10,8 +10,8 @@ ALWAYS = "always"  # update_password=always
 UNKNOWN = object()  # "not read yet": an ensure function reads the object itself
 UPDATE_PASSWORD_OPTION = {"type": "str", "choices": ["on_create", ALWAYS], "default": "on_create", "no_log": False}
 STATE_OPTION = {"type": "str", "choices": ["present", "absent"], "default": "present"}
-# A refused create may mean the object exists already: the status of a duplicate is undocumented (a simulator
-# answers 409, a real server may answer 400).
+# A refused create may mean the object exists already (_resource.send_once() reads it again): the status of a
+# duplicate is undocumented (a simulator answers 409, a real server may answer 400).
 DUPLICATE_STATUSES = (400, 409)
 
 
@@ -37,8 +37,3 @@ def make_diff(before, after):
     """The diff Ansible shows with --diff: before/after with every secret masked."""
     return {"before": redact(before or {}), "after": redact(after or {})}
 
-
-def created_meanwhile(error, read_again):
-    """After a refused create: the object that exists now (made by a parallel task, or by our own create whose answer
-    was lost before a retry), as read_again() finds it, or None."""
-    return read_again() if error.status in DUPLICATE_STATUSES else None

@@ -48,6 +48,26 @@ class VeeamApiError(Exception):
         }
 
 
+class OutcomeUnknown(VeeamApiError):
+    """A request that is not idempotent (a create) was sent, and its answer does not say whether the server acted on
+    it (429 or 503, which a server may send after acting; 502 or 504 from a gateway; a dropped connection; no answer in
+    time). The HTTP layer never repeats it: the caller reads the object again and decides (_resource.send_once()).
+
+    wait(attempt) pauses before the caller's next try the way the HTTP layer would (the server's Retry-After, else a
+    growing backoff) and returns False when that wait does not fit the retry budget: then the caller must not repeat.
+    """
+
+    def __init__(self, message, wait=None, reason=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.wait = wait or (lambda attempt: False)
+        self.reason = reason or message  # the answer alone, without the advice of message
+
+    def reworded(self, message, server_words_as_details=False):
+        error = super().reworded(message, server_words_as_details)
+        return OutcomeUnknown(error.message, self.wait, self.reason, status=error.status, method=error.method,
+                              path=error.path, error_code=error.error_code, details=error.details)
+
+
 class InputError(VeeamApiError):
     """Options (or their combination with what the server holds) that cannot be applied: no request failed."""
 

@@ -28,14 +28,14 @@ else:
 
 from urllib.parse import quote, urlsplit
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, OutcomeUnknown, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import redact_text
 
-# 429 and 503 mean the server refused the request without acting on it, so even a POST may be
-# sent again. 502 and 504 come from a gateway that may have forwarded the request: only
-# idempotent requests are retried after them.
-RETRY_ANY_METHOD = frozenset((429, 503))
-RETRY_IDEMPOTENT = frozenset((502, 504))
+# Answers after which a request is tried again. A server may send 429 or 503 after it acted (a 503 from a node that
+# stopped mid-request), and 502 or 504 come from a gateway that may have forwarded the request: so only idempotent
+# requests are repeated here. For any other (a create) the outcome is unknown: OutcomeUnknown tells the caller, which
+# reads the object again before it decides to repeat the request (_resource.send_once()).
+RETRY_STATUSES = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 
 # How OpenSSL words a TLS handshake that got a plain-HTTP answer (1.1/3.0, 3.2 and later).
@@ -68,8 +68,29 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 
 
+# A value that would change the request path rather than name one object in it: URL parsers drop "." and ".."
+# segments (bucket=.. would read the parent collection), an empty one joins its neighbours, and some servers decode
+# %2F and %5C back into separators.
+PATH_CHANGING_SEGMENTS = ("", ".", "..")
+PATH_SEPARATORS = ("/", "\\")
+
+
+def segment_problem(value):
+    """Why value cannot be one segment of a request path (see PATH_CHANGING_SEGMENTS), else None."""
+    text = str(value)
+    if text.strip() in PATH_CHANGING_SEGMENTS or any(separator in text for separator in PATH_SEPARATORS) \
+            or any(ord(char) < 32 for char in text):
+        return ("%r cannot name an object in a request path: empty, '.', '..' and names with '/', '\\' or control "
+                "characters would change the path. Give the object's real name or id." % text)
+    return None
+
+
 def quote_segment(value):
-    """Quote one path segment (user names and ids are placed into URLs)."""
+    """Quote one path segment (names, ids, buckets and folders are placed into URLs); InputError for a value that
+    would change the path instead (segment_problem()), before any request is sent."""
+    problem = segment_problem(value)
+    if problem:
+        raise InputError(problem)
     return quote(str(value), safe="")
 
 
@@ -125,9 +146,11 @@ class HttpClient:
         attempt = 0
         while True:
             attempt += 1
-            response, retry_reason, retry_after = self._attempt(method, path, params, json, form, headers, idempotent)
+            response, retry_reason, retry_after, sent = self._attempt(method, path, params, json, form, headers, idempotent)
             if retry_reason is None:
-                return self._finish(method, path, response, missing_ok, idempotent)
+                return self._finish(method, path, response, missing_ok)
+            if sent and not idempotent:
+                raise self._outcome_unknown(method, path, response, retry_reason, retry_after)
             delay, why_not = self._retry_delay(attempt, retry_after, deadline)
             if delay is None:
                 raise self._exhausted(method, path, response, retry_reason, why_not)
@@ -135,7 +158,8 @@ class HttpClient:
             self._sleep(delay)
 
     def _attempt(self, method, path, params, json, form, headers, idempotent):
-        """One try. Returns (response, retry_reason or None, retry_after seconds or None)."""
+        """One try. Returns (response, retry_reason or None, retry_after seconds or None, whether the server may have
+        seen the request)."""
         self.request_count += 1
         try:
             response = self.session.request(
@@ -156,16 +180,13 @@ class HttpClient:
             self._refuse_tls_port(method, path, exc)
             self._refuse_unresolved_host(method, path, exc)
             never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _is_connection_refused(exc)
-            if never_sent or idempotent:
-                return None, self._describe_transport_error(exc), None
-            raise VeeamApiError("%s. %s" % (self._describe_transport_error(exc), NOT_REPEATED),
-                                method=method, path=path) from None
+            return None, self._describe_transport_error(exc), None, not never_sent
         except OSError as exc:  # e.g. REQUESTS_CA_BUNDLE naming a file that does not exist
             raise VeeamApiError("the CA certificates to verify %s cannot be read (%s). %s" % (
                 self.base_url, exc, self.advice["ca_unreadable"]), method=method, path=path) from None
-        if response.status_code in RETRY_ANY_METHOD or (idempotent and response.status_code in RETRY_IDEMPOTENT):
-            return response, "HTTP %d" % response.status_code, _parse_retry_after(response.headers.get("Retry-After"))
-        return response, None, None
+        if response.status_code in RETRY_STATUSES:
+            return response, "HTTP %d" % response.status_code, _parse_retry_after(response.headers.get("Retry-After")), True
+        return response, None, None, True
 
     def _refuse_tls_port(self, method, path, exc):
         """An http:// request that the port dropped: if the port speaks TLS, say so instead of retrying."""
@@ -213,14 +234,30 @@ class HttpClient:
         advice = self.advice[getattr(reason, "advice", "unreachable")] % {"timeout": self.timeout}
         return VeeamApiError("%s (%s). %s" % (reason, why_not, advice), method=method, path=path)
 
-    def _finish(self, method, path, response, missing_ok, idempotent=True):
+    def _outcome_unknown(self, method, path, response, reason, retry_after):
+        """OutcomeUnknown for a request that is not idempotent: its wait() is the pause this client would make."""
+        deadline = time.monotonic() + self.retry_max_time
+
+        def wait(attempt):
+            delay, _why_not = self._retry_delay(attempt, retry_after, deadline)
+            if delay is not None:
+                self.warn("%s %s: %s, and it was not carried out; retry %d of %d in %.1f s." % (
+                    method, path, reason, attempt, self.retries, delay))
+                self._sleep(delay)
+            return delay is not None
+
+        if response is None:
+            return OutcomeUnknown("%s. %s" % (reason, NOT_REPEATED), wait, reason, method=method, path=path)
+        error = self._error_from_response(method, path, response)
+        return OutcomeUnknown("%s. %s" % (error.message.rstrip("."), NOT_REPEATED), wait, error.message,
+                              status=error.status, method=method, path=path, error_code=error.error_code,
+                              details=error.details)
+
+    def _finish(self, method, path, response, missing_ok):
         if response.status_code == 404 and missing_ok:
             return None
         if response.status_code >= 400 or response.status_code < 200:
-            error = self._error_from_response(method, path, response)
-            if response.status_code in RETRY_IDEMPOTENT and not idempotent:
-                error = error.reworded("%s. %s" % (error.message.rstrip("."), NOT_REPEATED))
-            raise error
+            raise self._error_from_response(method, path, response)
         body = None
         if response.content:
             try:

@@ -9,9 +9,48 @@ A product's resource file (vbgc_user.py, vbazure_user.py) supplies only what dif
 from __future__ import annotations
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_checked
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import UNKNOWN, created_meanwhile
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._compare import DUPLICATE_STATUSES, UNKNOWN
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, OutcomeUnknown, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
+
+
+class CreatedMeanwhile(Exception):
+    """A create refused because the object exists: another task made it meanwhile. found is the object as read."""
+
+    def __init__(self, found):
+        super().__init__("the object was created meanwhile")
+        self.found = found
+
+
+def send_once(send, find, duplicates=DUPLICATE_STATUSES):
+    """send() a request that is not idempotent (a create) and return its answer, never repeating it blindly.
+
+    find() reads the object again by its natural key (None: not there). When the answer leaves unknown whether the
+    server acted (OutcomeUnknown), an object found then is the one this task made, returned as send() would return
+    it; only when none is found is the request sent again, within the HTTP layer's bounds. A refusal that may mean a
+    duplicate (a status in duplicates) raises CreatedMeanwhile when find() sees the object: another task made it.
+    """
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return send()
+        except OutcomeUnknown as exc:
+            unknown = exc
+        except VeeamApiError as exc:
+            found = find() if exc.status in duplicates and not isinstance(exc, InputError) else None
+            if found is None:
+                raise
+            raise CreatedMeanwhile(found) from None
+        found = find()
+        if found is not None:
+            return found
+        if not unknown.wait(attempt):
+            raise VeeamApiError("%s (%d %s; after each, a read found that nothing had been created). Run the task again "
+                                "once the server is available." % (unknown.reason.rstrip("."), attempt,
+                                                                    "try" if attempt == 1 else "tries"),
+                                status=unknown.status, method=unknown.method, path=unknown.path,
+                                error_code=unknown.error_code) from None
 
 
 def removal_result(noun, current, delete, check_mode, diff_mode, before=None):
@@ -32,11 +71,11 @@ class Resource:
     server_problem(client, params, current) -> why params cannot be applied (None: fine), checked before any write;
     create(client, params, check_mode, diff_mode) and update(client, params, check_mode, diff_mode, current) -> the
     module result; delete(client, params, current) removes it. noun names one object in results ("user"), where the
-    server in messages ("the appliance").
+    server in messages ("the appliance"); label(params) names one item of a list (default: its key).
     """
 
-    def __init__(self, noun, where, key, read, read_all, server_problem, create, update, delete):
-        self.noun, self.where, self.key = noun, where, key
+    def __init__(self, noun, where, key, read, read_all, server_problem, create, update, delete, label=None):
+        self.noun, self.where, self.key, self.label = noun, where, key, label or key
         self.read, self.read_all, self.server_problem = read, read_all, server_problem
         self.create, self.update, self.delete = create, update, delete
 
@@ -53,16 +92,14 @@ class Resource:
         if current is None:
             try:
                 return self.create(client, params, check_mode, diff_mode)
-            except VeeamApiError as exc:
-                current = created_meanwhile(exc, lambda: self.read(client, params))
-                if current is None:
-                    raise
+            except CreatedMeanwhile as exc:
+                current = exc.found
         return self.update(client, params, check_mode, diff_mode, current)
 
     def ensure_all(self, client, items, check_mode, diff_mode):
         """The list module: one read of every object, every item checked against it, then each item applied in order."""
         current = self.read_all(client)
-        return apply_checked(items, self.key, lambda item: self.checked(client, item, current.get(self.key(item))),
+        return apply_checked(items, self.label, lambda item: self.checked(client, item, current.get(self.key(item))),
                              lambda item, found: self.apply(client, item, check_mode, diff_mode, found),
                              self.noun + "s", self.noun, diff_mode, self.where)
 
@@ -74,13 +111,18 @@ class Resource:
         return current
 
 
+def user_key(name):
+    """A user name as the appliances compare it: VBAzure ignores case, VBGC allows lower case only."""
+    return str(name or "").casefold()
+
+
 def appliance_users(server_problem, create, update):
-    """The users of an appliance, keyed by name, for an API client with get_user(name), list_users() and
+    """The users of an appliance, keyed by name (user_key()), for an API client with get_user(name), list_users() and
     delete_user(name) (VBGC and VBAzure)."""
     return Resource(
-        "user", "the appliance", key=lambda params: params["name"],
+        "user", "the appliance", key=lambda params: user_key(params["name"]), label=lambda params: params["name"],
         read=lambda client, params: client.get_user(params["name"]),
-        read_all=lambda client: {user.get("name"): user for user in client.list_users()},
+        read_all=lambda client: {user_key(user.get("name")): user for user in client.list_users()},
         server_problem=server_problem, create=create, update=update,
         delete=lambda client, params, _user: client.delete_user(params["name"]),
     )

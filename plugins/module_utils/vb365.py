@@ -12,7 +12,7 @@ import re
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import ApiClient
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import quote_segment
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import quote_segment, segment_problem
 
 LOGIN_PATH = "/v8/token"
 LOGOUT_PATH = "/v8/token/logout"
@@ -94,6 +94,16 @@ def uuid_option_problem(params, names=("id", "organization_id")):
         value = params.get(name)
         if value is not None and not UUID_RE.match(value):
             return "%s=%s is not a uuid (expected the form 3f2504e0-4f89-11d3-9a0c-0305e82c3301)." % (name, value)
+    return None
+
+
+def path_name_problem(params, names):
+    """Why one of the options names (a bucket, a folder: they go into request paths) cannot be used, else None."""
+    for name in names:
+        value = params.get(name)
+        if value is not None and (value != value.strip() or segment_problem(value)):
+            return ("%s='%s' must be one name: not empty, '.' or '..', without '/', '\\', control characters or outer "
+                    "spaces (it is placed into the request path)." % (name, value))
     return None
 
 

@@ -16,11 +16,10 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._compare im
     UNKNOWN,
     UPDATE_PASSWORD_OPTION,
     changed_fields,
-    created_meanwhile,
 )
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils._resource import removal_result
+from ansible_collections.veeam_community.backup.plugins.module_utils._resource import CreatedMeanwhile, removal_result, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import (
     ACCOUNT_TYPES,
@@ -155,10 +154,10 @@ def apply_account(client, params, check_mode, diff_mode, current, accounts):
         _warn_look_alikes(client, params, accounts)
         try:
             return _create(client, params, check_mode, diff_mode)
+        except CreatedMeanwhile as exc:
+            current = exc.found
         except VeeamApiError as exc:
-            current = created_meanwhile(exc, lambda: _single(find_by_identity(client, params)))
-            if current is None:
-                raise _explained(exc, params, "created") from None
+            raise _explained(exc, params, "created") from None
     return _update(client, params, check_mode, diff_mode, current)
 
 
@@ -200,7 +199,8 @@ def _create(client, params, check_mode, diff_mode):
     body = dict(_desired_fields(params), description=params["description"] or "")
     account = dict(body, id=None)  # what check mode predicts
     if not check_mode:
-        account = public_view(client.create_account(dict(body, password=params["password"])))
+        account = public_view(send_once(lambda: client.create_account(dict(body, password=params["password"])),
+                                        lambda: _single(find_by_identity(client, params))))
     return module_result(True, diff_mode, {}, dict(body, password=MASK), account=account)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ansible_collections.veeam_community.backup.plugins.module_utils._compare import ALWAYS, STATE_OPTION, UPDATE_PASSWORD_OPTION
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._resource import send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import normalize_uuid, uuid_option_problem
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
@@ -90,10 +91,39 @@ def apply_key(client, params, check_mode, diff_mode, current):
     if current is not None:
         return module_result(False, diff_mode, comparable(current), comparable(current), encryption_key=current)
     after = {"description": params["description"], "organizationId": normalize_uuid(params["organization_id"])}
-    key = dict(after, id=None)
+    key, made = dict(after, id=None), True
     if not check_mode:
-        key = client.create_encryption_key(params["password"], params["description"], after["organizationId"])
+        key, made = _create(client, params, after["organizationId"])
+    if not made:
+        return module_result(False, diff_mode, comparable(key), comparable(key), encryption_key=key)
     return module_result(True, diff_mode, {}, dict(after, password=MASK), encryption_key=key)
+
+
+def _create(client, params, organization_id):
+    """(the key, whether this task's key is the one that stays). The API allows several keys with one description, so
+    the create is never repeated blindly (send_once) and is followed by a read for keys that parallel tasks added."""
+    description = params["description"]
+    key = send_once(lambda: client.create_encryption_key(params["password"], description, organization_id),
+                    lambda: pick_key(client.list_encryption_keys(description), description))
+    return _settled(client, key, description)
+
+
+def _settled(client, own, description):
+    """After a race of tasks that each found no key and each added one: the key with the lowest id stays, and each task
+    removes only the key it added itself, so no task removes a key another one uses or the last one. A task that read
+    before a later one added its key keeps its own: then the next run names the ids to remove (pick_key)."""
+    same = [key for key in client.list_encryption_keys(description) if key.get("description") == description]
+    survivor = min(same, key=_id_order, default=own)
+    if own.get("id") is None or _id_order(survivor) == _id_order(own):
+        return own, True
+    client.delete_encryption_key(own["id"], [])
+    client.http.warn("another task added the encryption key '%s' (id %s) at the same time as this one: this task "
+                     "removed the copy it had added (id %s) and uses that key." % (description, survivor.get("id"), own["id"]))
+    return survivor, False
+
+
+def _id_order(key):
+    return str(key.get("id")).lower()
 
 
 def _remove(client, check_mode, diff_mode, current):

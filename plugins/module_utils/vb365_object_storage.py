@@ -10,11 +10,13 @@ and the repository logic use it.
 from __future__ import annotations
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils._resource import CreatedMeanwhile, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import (
     ACCOUNT_TYPES,
     canonical_type,
     filter_options,
+    path_name_problem,
     uuid_option_problem,
 )
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
@@ -136,15 +138,25 @@ def ensure_folder(client, params, check_mode, diff_mode, lookups=None):
         return module_result(False, diff_mode, before, before, folder={"name": params["folder"]})
     folder = {"name": params["folder"], "path": None}
     if not check_mode:
-        folder = client.create_folder(kind, account["id"], query, params["bucket"], params["folder"])
+        try:
+            folder = _create_folder(client, account, kind, query, params)
+        except CreatedMeanwhile:  # another task added it: as if it had been there
+            lookups.add_folder(account, query, params["bucket"], params["folder"])
+            return module_result(False, diff_mode, before, before, folder={"name": params["folder"]})
     lookups.add_folder(account, query, params["bucket"], params["folder"])
     after = {"bucket": params["bucket"], "folders": folders + [params["folder"]]}
     return module_result(True, diff_mode, before, after, folder=folder)
 
 
+def _create_folder(client, account, kind, query, params):
+    bucket, name = params["bucket"], params["folder"]
+
+    def find():
+        found = name in [folder.get("name") for folder in client.list_folders(kind, account["id"], query, bucket)]
+        return {"name": name} if found else None
+
+    return send_once(lambda: client.create_folder(kind, account["id"], query, bucket, name), find)
+
+
 def folder_input_problem(params):
-    for name in ("bucket", "folder"):
-        value = params[name]
-        if not value or value != value.strip() or "/" in value or "\\" in value:
-            return "%s='%s' must be one non-empty name without '/', '\\' or outer spaces." % (name, value)
-    return account_problem(params["account"]) or location_problem(params)
+    return path_name_problem(params, ("bucket", "folder")) or account_problem(params["account"]) or location_problem(params)

@@ -12,7 +12,9 @@ import re
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._compare import STATE_OPTION, changed_fields
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils._resource import CreatedMeanwhile, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import path_name_problem
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_encryption_key import pick_key
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import (
     BUCKET_FIELDS,
@@ -95,10 +97,11 @@ def input_problem(params):
     for name in ("size_limit_gb", "immutability_days"):
         if params[name] is not None and params[name] < 0:
             return "%s=%s must be 0 (off) or a positive number." % (name, params[name])
-    if params["account"]:
+    problem = path_name_problem(params, ("bucket", "folder"))
+    if not problem and params["account"]:
         problem = account_problem(params["account"]) or location_problem(params) or _storage_type_problem(params)
-        if problem:
-            return problem
+    if problem:
+        return problem
     return _retention_problem(params) or _cleanup_problem(params["cleanup_schedule"] or {})
 
 
@@ -268,7 +271,10 @@ def apply_repository(client, params, check_mode, diff_mode, current, lookups):
     ids = resolve(lookups, params)
     if current is None:
         _check_folder(lookups, params, ids["account"])
-        return _create(client, params, check_mode, diff_mode, ids)
+        try:
+            return _create(client, params, check_mode, diff_mode, ids)
+        except CreatedMeanwhile as exc:
+            current = exc.found
     return _update(client, params, check_mode, diff_mode, current, ids)
 
 
@@ -302,7 +308,8 @@ def _create(client, params, check_mode, diff_mode, ids):
     body = _body(after, account_type_of(ids["account"]), bucket_body(account_type_of(ids["account"]), params, params["bucket"]))
     repository = dict(body, id=None)
     if not check_mode:
-        repository = client.create_repository(body)
+        repository = send_once(lambda: client.create_repository(body),
+                               lambda: pick_repository(client.list_repositories(), params["name"]))
     return module_result(True, diff_mode, {}, after, repository=repository)
 
 

@@ -49,7 +49,7 @@ class VBAzureClient(TokenGrantClient):
 
     def __init__(self, http, **kwargs):
         super().__init__(http, **kwargs)
-        self._ids = {}
+        self._ids = {}  # user name (casefolded: VBAzure user names ignore case) -> id
 
     def _mfa_challenge(self, response):
         """VBAzure answers a password grant for an MFA account with 200, an mfa_token and no access token."""
@@ -77,20 +77,22 @@ class VBAzureClient(TokenGrantClient):
 
     def list_users(self):
         users = list(self.paged())
-        self._ids.update((user.get("name"), user.get("id")) for user in users)
+        self._ids.update((str(user.get("name")).casefold(), user.get("id")) for user in users)
         return users
 
     def get_user(self, name):
-        """The user of that exact name, or None (NameFilter matches parts of names, in any case)."""
-        user = next((user for user in self.paged({"NameFilter": name}) if user.get("name") == name), None)
+        """The user of that name in any case (VBAzure refuses a second user whose name differs only in case), or None
+        (NameFilter matches parts of names)."""
+        user = next((user for user in self.paged({"NameFilter": name})
+                     if str(user.get("name")).casefold() == name.casefold()), None)
         if user is not None:
-            self._ids[name] = user.get("id")
+            self._ids[name.casefold()] = user.get("id")
         return user
 
     def user_path(self, name, action=None):
-        if name not in self._ids and self.get_user(name) is None:
+        if name.casefold() not in self._ids and self.get_user(name) is None:
             raise VeeamApiError("user %s does not exist (any more) on %s." % (name, self.product), status=404)
-        path = "%s/%s" % (USERS_PATH, quote_segment(self._ids[name]))
+        path = "%s/%s" % (USERS_PATH, quote_segment(self._ids[name.casefold()]))
         return "%s/%s" % (path, action) if action else path
 
     def create_user(self, name, role, description, password=None, user_type=INTERNAL, entity_id=None):
@@ -102,7 +104,7 @@ class VBAzureClient(TokenGrantClient):
             body["identityProviderEntityId"] = entity_id
         user = self.call("POST", USERS_PATH, json=body).body
         if isinstance(user, dict):
-            self._ids[name] = user.get("id")
+            self._ids[name.casefold()] = user.get("id")
         return user
 
     def modify_user(self, name, description, role):
@@ -112,7 +114,7 @@ class VBAzureClient(TokenGrantClient):
     def delete_user(self, name):
         """Remove a user; a 404 means it is gone already."""
         self.call("DELETE", self.user_path(name), missing_ok=True)
-        self._ids.pop(name, None)
+        self._ids.pop(name.casefold(), None)
 
     def change_password(self, name, password):
         """Set another user's password: VBAzure asks for the signed-in administrator's own password."""
@@ -123,15 +125,16 @@ class VBAzureClient(TokenGrantClient):
         body = {"newPassword": password, "adminsPassword": self.password}
         with explained((400,), "changing the password of %s was refused" % name,
                        "Check that password meets the appliance's password policy and that auth_password is the "
-                       "password of auth_username."):
-            self.call("POST", self.user_path(name, "changePassword"), json=body)
+                       "password of auth_username."):  # the same new password again: safe to repeat
+            self.call("POST", self.user_path(name, "changePassword"), json=body, idempotent=True)
 
     # --- MFA ------------------------------------------------------------------------------
 
     def mfa_enable(self, name, recreate):
         """Issue an MFA secret: {qrString, secretKey, scratchCodes, token}, all registered as secrets."""
         path = self.user_path(name, "enableMfa")
-        enrolment = self.call("POST", path, json={"recreate": bool(recreate)}).body or {}
+        # Safe to repeat: a second enable replaces the pending secret that no one has seen.
+        enrolment = self.call("POST", path, json={"recreate": bool(recreate)}, idempotent=True).body or {}
         return self.checked_enrolment(enrolment, name, "enableMfa", path)
 
     def mfa_accept(self, name, code, token):
@@ -139,4 +142,4 @@ class VBAzureClient(TokenGrantClient):
             self.call("POST", self.user_path(name, "acceptMfa"), json={"code": code, "token": token})
 
     def mfa_disable(self, name):
-        self.call("POST", self.user_path(name, "disableMfa"))
+        self.call("POST", self.user_path(name, "disableMfa"), idempotent=True)

@@ -16,7 +16,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._compare im
 )
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils._resource import appliance_users
+from ansible_collections.veeam_community.backup.plugins.module_utils._resource import appliance_users, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import (
     ADMIN_ROLE,
@@ -90,8 +90,9 @@ def _create(client, params, check_mode, diff_mode):
     after = {"name": params["name"], "description": params["description"], "role": params["role"], "type": user_type,
              "mfaEnabled": False, "isDefault": False}
     if not check_mode:
-        after = client.create_user(params["name"], params["role"], params["description"], params["password"], user_type,
-                                   params["identity_provider_entity_id"]) or after
+        after = send_once(lambda: client.create_user(params["name"], params["role"], params["description"],
+                                                     params["password"], user_type, params["identity_provider_entity_id"]),
+                          lambda: client.get_user(params["name"])) or after
     diff_after = dict(after, password=MASK) if user_type == INTERNAL else after
     return module_result(True, diff_mode, {}, diff_after, user=after)
 

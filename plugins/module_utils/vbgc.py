@@ -232,7 +232,8 @@ class VBGCClient(TokenGrantClient):
 
     def mfa_enable(self, name, recreate):
         """Issue an MFA secret: {qrString, secretKey, scratchCodes, token}, all registered as secrets."""
-        body = self.call("POST", self.user_path(name, "mfaEnable"), json={"recreate": bool(recreate)}).body
+        # Safe to repeat: a second enable replaces the pending secret that no one has seen.
+        body = self.call("POST", self.user_path(name, "mfaEnable"), json={"recreate": bool(recreate)}, idempotent=True).body
         enrolment = self.unwrap(body, "response") or {}
         return self.checked_enrolment(enrolment, name, "mfaEnable", self.user_path(name, "mfaEnable"))
 
@@ -241,4 +242,4 @@ class VBGCClient(TokenGrantClient):
             self.unwrap(self.call("POST", self.user_path(name, "mfaAccepted"), json={"code": code, "token": token}).body)
 
     def mfa_disable(self, name):
-        self.unwrap(self.call("POST", self.user_path(name, "mfaDisable")).body)
+        self.unwrap(self.call("POST", self.user_path(name, "mfaDisable"), idempotent=True).body)

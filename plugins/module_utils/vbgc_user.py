@@ -17,7 +17,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._compare im
 )
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils._resource import appliance_users
+from ansible_collections.veeam_community.backup.plugins.module_utils._resource import appliance_users, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import (
     check_user_name,
@@ -70,7 +70,8 @@ def _create(client, params, check_mode, diff_mode):
     roles = client.resolve_roles(params["roles"])
     after = {"name": params["name"], "description": params["description"] or "", "mfaEnabled": False, "roles": roles}
     if not check_mode:
-        after = client.create_user(params["name"], params["password"], role_ids(roles), params["description"]) or after
+        after = send_once(lambda: client.create_user(params["name"], params["password"], role_ids(roles), params["description"]),
+                          lambda: client.get_user(params["name"])) or after
     return module_result(True, diff_mode, {}, dict(after, password=MASK), user=after)
 
 
@@ -91,8 +92,9 @@ def _update(client, params, check_mode, diff_mode, user):
     after = dict(user, description=description, roles=wanted_roles) if changes else user
     if changes and not check_mode:
         after = client.modify_user(params["name"], description, role_ids(wanted_roles)) or after
-    if new_password and not check_mode:
-        client.change_password(params["name"], params["password"], params["old_password"])
+    if new_password and not check_mode:  # repeated once carried out, it would be refused: old_password is old then
+        send_once(lambda: client.change_password(params["name"], params["password"], params["old_password"]),
+                  lambda: client.check_password(params["name"], params["password"]) or None, duplicates=())
     diff_after = dict(after, password=MASK) if new_password else after
     return module_result(bool(changes) or new_password, diff_mode, user, diff_after, user=after)
 

@@ -35,7 +35,7 @@ options:
   name:
     description:
       - Name of the user account, the account's identity for this module (the appliance addresses it by an id, which
-        the module looks up).
+        the module looks up). Compared without case, as VBAzure does.
     type: str
     required: true
   description:

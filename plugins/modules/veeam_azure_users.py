@@ -33,7 +33,8 @@ attributes:
 options:
   users:
     description:
-      - The accounts, handled in this order. A name may appear only once.
+      - The accounts, handled in this order. A name may appear only once, in any case (VBAzure user names ignore
+        case: C(DupC) and C(dupc) are one user); a list that repeats one is refused before any request.
     type: list
     elements: dict
     required: true
@@ -151,7 +152,7 @@ ARGUMENT_SPEC = {
 def main():
     module = new_module(VBAzureClient, ARGUMENT_SPEC)
     users = module.params["users"]
-    check_input(module, input_refusal(users, "users", USER.key, input_problem, USER.key, "user"))
+    check_input(module, input_refusal(users, "users", USER.label, input_problem, USER.key, "user"))
     run(module, VBAzureClient, lambda client: USER.ensure_all(client, users, module.check_mode, module._diff))
 
 

@@ -19,11 +19,13 @@ options:
   account:
     required: true
   bucket:
-    description: Name of the bucket (or container), exactly as the account sees it.
+    description:
+      - Name of the bucket (or container), exactly as the account sees it.
+      - It goes into the request path, so C(.), C(..) and names with C(/) or C(\) are refused before any request.
     type: str
     required: true
   folder:
-    description: Name of the folder, one level (no C(/) or C(\)), compared exactly.
+    description: Name of the folder, one level (not C(.) or C(..), no C(/) or C(\)), compared exactly.
     type: str
     required: true
 extends_documentation_fragment:

@@ -69,7 +69,7 @@ buckets:
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client, path_name_problem
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import (
     account_option,
     account_problem,
@@ -81,7 +81,8 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_objec
 
 def main():
     module = new_module(VB365Client, dict(location_options(), account=account_option(), bucket={"type": "str"}))
-    check_input(module, account_problem(module.params["account"]) or location_problem(module.params))
+    check_input(module, account_problem(module.params["account"]) or location_problem(module.params)
+                or path_name_problem(module.params, ("bucket",)))
     run(module, VB365Client, lambda client: read_storage(client, module.params))
 
 

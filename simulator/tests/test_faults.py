@@ -71,6 +71,15 @@ def test_phase_after_acts_then_fails(sim, vb365_token):
     assert (entry["status"], entry["mutated"]) == (502, True)
 
 
+def test_phase_after_with_503_adds_the_encryption_key_then_answers_503_with_retry_after(sim, vb365_token):
+    add_fault(sim, method="POST", path="/v8/EncryptionKeys", status=503, retry_after=0, phase="after")
+    response = sim.vb365("POST", "/v8/EncryptionKeys", vb365_token, json={"password": "pw&1", "description": "k1"})
+    assert (response.status_code, response.headers["Retry-After"]) == (503, "0")
+    keys = sim.vb365("GET", "/v8/EncryptionKeys", vb365_token).json()
+    assert [key["description"] for key in keys] == ["k1"]
+    assert (sim.journal()[-2]["status"], sim.journal()[-2]["mutated"]) == (503, True)
+
+
 def test_phase_after_with_drop(sim, vb365_token):
     add_fault(sim, method="POST", path="/v8/Accounts", drop=True, phase="after")
     with pytest.raises(requests.ConnectionError):

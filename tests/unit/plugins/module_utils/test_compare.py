@@ -4,8 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import UNKNOWN, changed_fields, created_meanwhile, make_diff
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._compare import changed_fields, make_diff
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
 
@@ -22,19 +21,6 @@ def test_make_diff_masks_secrets_in_any_case_and_keeps_empty_values():
     diff = make_diff({"Password": "old-secret", "name": "a"}, {"secretKey": "s", "password": "", "nested": [{"token": "t"}]})
     assert diff == {"before": {"Password": MASK, "name": "a"}, "after": {"secretKey": MASK, "password": "", "nested": [{"token": MASK}]}}
     assert make_diff(None, None) == {"before": {}, "after": {}}
-
-
-def test_created_meanwhile_reads_again_only_after_a_refusal_that_may_mean_a_duplicate():
-    reads = []
-
-    def read_again():
-        reads.append(1)
-        return {"name": "ops1"}
-    assert created_meanwhile(VeeamApiError("exists", status=409), read_again) == {"name": "ops1"}
-    assert created_meanwhile(VeeamApiError("bad", status=400), read_again) == {"name": "ops1"}
-    assert created_meanwhile(VeeamApiError("down", status=500), read_again) is None
-    assert len(reads) == 2
-    assert UNKNOWN is not None
 
 
 def test_module_result_adds_a_masked_diff_only_in_diff_mode():

@@ -12,8 +12,8 @@ import pytest
 from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import ApiClient
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import (
     ADVICE, build_base_url, build_client, connection_spec)
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import HttpClient
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, OutcomeUnknown, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._http import HttpClient, quote_segment
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK, redact, redact_text
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
@@ -121,11 +121,29 @@ def test_put_repeated_after_a_gateway_error(server):
     assert "HTTP 504; retry 1 of 4" in warnings[0]
 
 
-def test_post_repeated_after_503_because_the_server_did_not_act(server):
-    server.add("POST", "/v8/Accounts", status=503).add("POST", "/v8/Accounts", status=201, body={"id": "1"})
-    client = client_for(server)[0]
-    assert client.request("POST", "/v8/Accounts", json={}).status == 201
-    assert len(server.calls()) == 2
+@pytest.mark.parametrize("status", [429, 503])
+def test_post_not_repeated_after_429_or_503_because_the_server_may_have_acted(server, status):
+    server.add("POST", "/v8/Accounts", status=status, headers={"Retry-After": "2"})
+    server.add("POST", "/v8/Accounts", status=201, body={"id": "1"})
+    client, sleeps, warnings = client_for(server)
+    with pytest.raises(OutcomeUnknown) as err:
+        client.request("POST", "/v8/Accounts", json={})
+    assert len(server.calls()) == 1 and sleeps == []
+    assert "The request was not repeated because the server may already have acted on it" in str(err.value)
+    assert err.value.wait(1) is True and sleeps == [2.0]  # the caller found nothing: the pause before its next try
+    assert "it was not carried out; retry 1 of 4 in 2.0 s" in warnings[0]
+    assert err.value.wait(5) is False
+
+
+@pytest.mark.parametrize("value", ["", ".", "..", " .. ", "a/b", "a\\b", "x\ny"])
+def test_a_value_that_would_change_the_request_path_is_refused_before_any_request(server, value):
+    with pytest.raises(InputError, match="cannot name an object in a request path"):
+        VB365Client(client_for(server)[0], token="t").list_folders("amazonS3Account", "id", {}, value)
+    assert server.calls() == []
+
+
+def test_names_with_other_characters_are_quoted_into_one_segment():
+    assert quote_segment("a b?#%.x") == "a%20b%3F%23%25.x"
 
 
 def test_dropped_connection_retried_for_get(server):

@@ -11,10 +11,15 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._errors imp
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_encryption_key import ensure_key
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_encryption_key import input_problem as key_problem
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import ensure_folder, location_query
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import (
+    ensure_folder,
+    folder_input_problem,
+    location_query,
+)
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_repository import ensure_repository
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_repository import input_problem as repo_problem
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_storage_fixtures import (
+    FOLDERS,
     KEY_ID,
     OTHER_KEY_ID,
     POOL_ID,
@@ -54,6 +59,36 @@ def test_a_new_key_is_predicted_in_check_mode_then_created_with_the_password_mas
     assert checked["diff"] == created["diff"] and created["diff"]["after"]["password"] == MASK
     assert server.calls("POST")[0]["json"] == {"password": SECRET, "description": "key A"}
     assert SECRET not in repr(created)
+
+
+def test_a_key_create_answered_503_after_the_server_acted_is_not_sent_again(server):
+    server.add("GET", "/v8/EncryptionKeys", body=[]).add("POST", "/v8/EncryptionKeys", status=503)
+    server.add("GET", "/v8/EncryptionKeys", body=[key()], sticky=True)  # the key the first POST made
+    server.add("POST", "/v8/EncryptionKeys", status=201, body=key(key_id=OTHER_KEY_ID))
+    result = ensure_key(client_for(server), key_params(password=SECRET), check_mode=False, diff_mode=False)
+    assert result["changed"] and result["encryption_key"]["id"] == KEY_ID
+    assert len(server.calls("POST")) == 1
+
+
+def test_after_a_race_the_key_with_the_lowest_id_stays_and_each_task_removes_only_its_own(server):
+    warnings = []
+    server.add("GET", "/v8/EncryptionKeys", body=[]).add("POST", "/v8/EncryptionKeys", status=201, body=key(key_id=OTHER_KEY_ID))
+    server.add("GET", "/v8/EncryptionKeys", body=[key(), key(key_id=OTHER_KEY_ID)])  # a parallel task added KEY_ID
+    server.add("DELETE", "/v8/EncryptionKeys/" + OTHER_KEY_ID, status=204)
+    client = client_for(server)
+    client.http.warn = warnings.append
+    result = ensure_key(client, key_params(password=SECRET), check_mode=False, diff_mode=False)
+    assert not result["changed"] and result["encryption_key"]["id"] == KEY_ID
+    assert writes(server) == [("POST", "/v8/EncryptionKeys"), ("DELETE", "/v8/EncryptionKeys/" + OTHER_KEY_ID)]
+    assert "removed the copy it had added (id %s)" % OTHER_KEY_ID in warnings[0]
+
+
+def test_the_winner_of_a_race_keeps_its_key_and_removes_nothing(server):
+    server.add("GET", "/v8/EncryptionKeys", body=[]).add("POST", "/v8/EncryptionKeys", status=201, body=key())
+    server.add("GET", "/v8/EncryptionKeys", body=[key(key_id=OTHER_KEY_ID), key()])
+    result = ensure_key(client_for(server), key_params(password=SECRET), check_mode=False, diff_mode=False)
+    assert result["changed"] and result["encryption_key"]["id"] == KEY_ID
+    assert writes(server) == [("POST", "/v8/EncryptionKeys")]
 
 
 def test_an_existing_key_is_left_alone_whatever_the_password(server):
@@ -149,3 +184,19 @@ def test_a_new_repository_in_check_mode_writes_nothing_and_names_are_checked(ser
     with pytest.raises(InputError, match="proxy='nosuch': no backup proxy has this name"):
         ensure_repository(client_for(server), repository_params(proxy="nosuch"), check_mode=True, diff_mode=False)
     assert writes(server) == []
+
+
+def test_a_folder_create_answered_503_after_the_server_acted_is_not_sent_again_and_is_a_change(server):
+    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT], sticky=True)
+    server.add("GET", FOLDERS, body=[]).add("POST", FOLDERS, status=503)
+    server.add("GET", FOLDERS, body=[{"name": "teams"}])
+    server.add("POST", FOLDERS, status=409, body={"message": "The folder already exists."})
+    params = repository_params(folder="teams")
+    result = ensure_folder(client_for(server), params, check_mode=False, diff_mode=False)
+    assert result["changed"] and result["folder"] == {"name": "teams"}
+    assert len(server.calls("POST", FOLDERS)) == 1
+
+
+@pytest.mark.parametrize("value", [".", "..", "", "a\\b"])
+def test_a_bucket_that_would_change_the_request_path_is_refused_before_any_request(value):
+    assert "bucket='%s' must be one name: not empty, '.' or '..'" % value in folder_input_problem(repository_params(bucket=value))

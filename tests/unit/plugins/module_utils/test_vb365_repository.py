@@ -156,3 +156,27 @@ def test_a_storage_type_needs_an_s3_compatible_account(server):
     with pytest.raises(InputError, match="storage_type=ibm_cloud needs an s3_compatible account; account .* is amazonS3Account"):
         update(server, by_id)
     assert writes(server) == []
+
+
+def test_a_create_answered_503_after_the_server_acted_is_this_task_s_repository_not_a_409(server):
+    script_lookups(server).add("GET", REPOS, body=page([])).add("POST", REPOS, status=503)
+    server.add("GET", REPOS, body=page([repository()]))  # the read again finds the repository the first POST made
+    server.add("POST", REPOS, status=409, body={"message": "A repository with this name already exists."})
+    result = ensure_repository(client_for(server), repository_params(), check_mode=False, diff_mode=False)
+    assert result["changed"] and result["repository"]["id"] == REPO_ID
+    assert len(server.calls("POST", REPOS)) == 1
+
+
+def test_a_create_refused_because_another_task_made_it_meanwhile_goes_on_as_an_update(server):
+    script_lookups(server).add("GET", REPOS, body=page([]))
+    server.add("POST", REPOS, status=409, body={"message": "A repository with this name already exists."})
+    server.add("GET", REPOS, body=page([repository()]))
+    result = ensure_repository(client_for(server), repository_params(), check_mode=False, diff_mode=False)
+    assert not result["changed"] and result["repository"]["id"] == REPO_ID
+
+
+@pytest.mark.parametrize("option", ["bucket", "folder"])
+@pytest.mark.parametrize("value", [".", "..", "a/b"])
+def test_a_bucket_or_folder_that_would_change_the_request_path_is_refused_without_a_request(option, value):
+    assert "%s='%s' must be one name: not empty, '.' or '..'" % (option, value) in input_problem(
+        repository_params(**{option: value}))

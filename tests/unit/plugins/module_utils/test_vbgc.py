@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils import _totp, vbgc
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import connection_spec
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
 from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
@@ -289,9 +289,17 @@ def test_default_admin_is_recognised_either_way(user, expected):
 # --- users ------------------------------------------------------------------------------------------
 
 def test_missing_user_is_none_and_names_are_quoted_in_the_path(server):
-    server.add("GET", USERS + "/a%2Fb", status=404, body={"title": "Not Found"})
+    server.add("GET", USERS + "/a%20b%3F", status=404, body={"title": "Not Found"})
     client = new_client(server, auth_token="admin-token")
-    assert client.get_user("a/b") is None
+    assert client.get_user("a b?") is None
+
+
+@pytest.mark.parametrize("name", ["..", ".", "a/b"])
+def test_a_name_that_would_change_the_path_is_refused_before_any_request(server, name):
+    client = new_client(server, auth_token="admin-token")
+    with pytest.raises(InputError, match="cannot name an object in a request path"):
+        client.get_user(name)
+    assert server.calls() == []
 
 
 @pytest.mark.parametrize("status, body", [

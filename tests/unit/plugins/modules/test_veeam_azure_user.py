@@ -52,6 +52,21 @@ def test_create_posts_the_documented_body_and_masks_the_password(server):
     assert "pw&+1-long-enough" not in json.dumps(result)
 
 
+def test_a_create_answered_503_after_the_appliance_acted_reports_the_user_this_task_created(server):
+    server.add("GET", USERS, body=page()).add("POST", USERS, status=503)
+    server.add("GET", USERS, body=page(user_body()))  # the user the first POST made
+    server.add("POST", USERS, status=409, body={"title": "A user with this name already exists."})
+    result = run(server, **CREATE)
+    assert result["changed"] and result["user"]["id"] == "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    assert writes(server) == [("POST", USERS)]
+
+
+def test_a_name_in_another_case_is_the_same_user(server):
+    server.add("GET", USERS, body=page(user_body(name="OPS1")))
+    result = run(server, **CREATE)
+    assert not result["changed"] and writes(server) == []
+
+
 def test_create_without_description_is_refused_before_any_write(server):
     server.add("GET", USERS, body=page())
     result = run(server, name="ops1", role="PortalOperator", password="pw&+1-long-enough")

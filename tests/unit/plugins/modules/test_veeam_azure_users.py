@@ -44,6 +44,13 @@ def test_repeated_names_are_refused_without_a_request(server):
     assert server.calls() == []
 
 
+def test_names_that_differ_only_in_case_are_one_vbazure_user_and_refused_without_a_request(server):
+    result = run(server, [dict(OPS2, name="DupC"), dict(OPS2, name="dupc")])
+    assert result["failed"] and result["msg"].startswith("users is not valid, nothing was changed.")
+    assert "dupc: listed more than once" in result["msg"]
+    assert server.calls() == []
+
+
 def test_info_follows_every_page(server):
     first = dict(page(*[user_body(name="u%03d" % n, user_id=str(n)) for n in range(100)]), totalCount=101)
     server.add("GET", USERS, body=first).add("GET", USERS, body=dict(page(user_body()), offset=100, totalCount=101))

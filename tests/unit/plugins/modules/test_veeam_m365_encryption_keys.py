@@ -39,14 +39,16 @@ def test_one_key_read_then_one_write_per_change_and_the_repositories_only_for_a_
     server.add("GET", KEYS, body=[key("old key", OTHER_KEY_ID), key("kept")])
     server.add("GET", REPOS, body=page([repository(encryptionKeyId=KEY_ID)]))
     server.add("POST", KEYS, status=201, body=key("new key", "7d3e4c5f-6071-4c8d-8e9f-1a2b3c4d5e6f"))
+    server.add("GET", KEYS, body=[key("new key", "7d3e4c5f-6071-4c8d-8e9f-1a2b3c4d5e6f")])  # no twin added meanwhile
     server.add("DELETE", KEYS + "/" + OTHER_KEY_ID, status=204)
     items = [{"description": "new key", "password": SECRET}, {"description": "kept", "password": "other"},
              {"description": "old key", "state": "absent"}, {"description": "gone", "state": "absent"}]
     result = run(server, items, credentials=True)
     assert [(item["item"], item["action"]) for item in result["encryption_keys"]] == [
         ("new key", "created"), ("kept", "unchanged"), ("old key", "removed"), ("gone", "unchanged")]
-    assert requests_made(server) == [("POST", "/v8/token"), ("GET", KEYS), ("GET", REPOS), ("POST", KEYS),
+    assert requests_made(server) == [("POST", "/v8/token"), ("GET", KEYS), ("GET", REPOS), ("POST", KEYS), ("GET", KEYS),
                                      ("DELETE", KEYS + "/" + OTHER_KEY_ID), ("POST", "/v8/token/logout")]
+    assert server.calls("GET", KEYS)[1]["query"] == {"description": ["new key"]}
     assert server.calls("POST", KEYS)[0]["json"] == {"password": SECRET, "description": "new key"}
     assert server.calls("GET", KEYS)[0]["query"] == {}
     assert result["diff"][0]["after"]["password"] == MASK

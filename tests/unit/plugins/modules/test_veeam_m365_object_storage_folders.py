@@ -29,7 +29,7 @@ def run(server, items, **options):
 def test_input_problems_of_every_item_are_listed_before_any_request(server):
     result = run(server, [folder("a/b"), folder("x"), folder("x")])
     assert result["failed"] and result["msg"].startswith("folders is not valid, nothing was changed.")
-    assert "m365-backups/a/b: folder='a/b' must be one non-empty name" in result["msg"]
+    assert "m365-backups/a/b: folder='a/b' must be one name: not empty, '.' or '..', without '/'" in result["msg"]
     assert "m365-backups/x: listed more than once" in result["msg"]
     assert server.calls() == []
 
