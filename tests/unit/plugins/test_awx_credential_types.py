@@ -8,12 +8,14 @@ import os
 import stat
 
 import pytest
+import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import connection_spec
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
+from ansible_collections.veeam_community.backup.tests.awx.awx_guide import blocks
 from ansible_collections.veeam_community.backup.tests.awx.awx_injectors import (
     HIDDEN,
     InvalidCredentialType,
@@ -22,12 +24,15 @@ from ansible_collections.veeam_community.backup.tests.awx.awx_injectors import (
     validate,
 )
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks", "vars", "awx_credential_types.yml")
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..")
+DATA = os.path.join(ROOT, "playbooks", "vars", "awx_credential_types.yml")
+UI_PAGE = os.path.join(ROOT, "docs", "docsite", "rst", "awx_credential_types.rst")
 VB365, VBGC, VAULT = "Veeam Backup for Microsoft 365", "Veeam Backup for Google Cloud", "Veeam MFA secrets in HashiCorp Vault"
 VBAZURE = "Veeam Backup for Microsoft Azure"
 CLIENTS = [(VB365, VB365Client, "VEEAM_VB365_"), (VBGC, VBGCClient, "VEEAM_VBGC_"), (VBAZURE, VBAzureClient, "VEEAM_VBAZURE_")]
 REQUIRED_ONLY = {"server": "https://appliance.example.com", "username": "automation", "password": "Pa55-word-secret"}
 CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+UI_SLUGS = {VB365: "vb365", VBGC: "vbgc", VBAZURE: "vbazure", VAULT: "vault"}
 
 
 def credential_types():
@@ -134,3 +139,15 @@ def test_required_fields_and_secret_marks():
         assert all(field.get("secret") is True for name, field in fields.items() if name in ("password", "token", "mfa_secret", "secret_id"))
         assert all(fields[name]["type"] == "string" for name in item["inputs"]["required"])
         assert not any(field["type"] == "boolean" and field.get("default") is not False for field in fields.values())
+
+
+@pytest.mark.parametrize("type_name", [VB365, VBGC, VBAZURE, VAULT])
+def test_the_ui_page_gives_each_type_as_the_playbook_registers_it(type_name):
+    """What an administrator pastes into Administration > Credential Types is what awx.awx.credential_type registers."""
+    item, page = credential_types()[type_name], blocks(UI_PAGE)
+    assert yaml.safe_load(page["credential-type-%s-inputs.yml" % UI_SLUGS[type_name]]) == item["inputs"]
+    assert yaml.safe_load(page["credential-type-%s-injectors.yml" % UI_SLUGS[type_name]]) == item["injectors"]
+    with open(UI_PAGE, encoding="utf-8") as handle:
+        text = handle.read()
+    assert "*Name*: ``%s``. *Description*:\n\n.. code-block:: text\n\n   %s\n" % (type_name, item["description"]) in text
+    assert len(page) == 2 * len(UI_SLUGS)
