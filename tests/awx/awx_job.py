@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 from dataclasses import dataclass
 
@@ -159,13 +160,16 @@ class World:
 
 
 class Job:
-    def __init__(self, world, number, credentials, template, check=False):
+    """One job of a template: its project holds the template's playbook, its inventory is the guide's localhost one
+    (or the directory `inventory`), its variables are the template's. `texts` holds the blocks they come from (the
+    AWX pages' by default)."""
+
+    def __init__(self, world, number, credentials, template, check=False, inventory=None, texts=None):
+        texts = blocks() if texts is None else texts
         self.dir = world.tmp / ("job%d" % number)
         (self.dir / "project").mkdir(parents=True)
-        (self.dir / "inventory").mkdir()
-        (self.dir / "project" / template.playbook).write_text(blocks()[template.playbook], encoding="utf-8")
-        inventory = {"all": {"hosts": {"localhost": yaml_block("inventory-localhost.yml")}}}
-        (self.dir / "inventory" / "hosts.yml").write_text(yaml.safe_dump(inventory), encoding="utf-8")
+        (self.dir / "project" / template.playbook).write_text(texts[template.playbook], encoding="utf-8")
+        self._inventory(inventory)
         env = {"HOME": str(self.dir / "home")}  # the job's home is in its container, thrown away
         args = ["--check"] if check else []  # the job type Check
         for type_name, inputs in credentials:
@@ -173,8 +177,8 @@ class Job:
             env.update(injection.env)
             args.extend(injection.args)
         self.env = env
-        extravars = dict(yaml_block(template.variables) if template.variables else {}, awx_job_id=number, tower_job_id=number,
-                         awx_job_template_name=template.name)
+        variables = yaml.safe_load(texts[template.variables]) if template.variables else {}
+        extravars = dict(variables, awx_job_id=number, tower_job_id=number, awx_job_template_name=template.name)
         self.runner = ansible_runner.run(private_data_dir=str(self.dir), playbook=template.playbook, envvars=env,
                                          extravars=extravars, cmdline=shlex.join(args) or None, ident="job%d" % number,
                                          quiet=True)
@@ -182,6 +186,14 @@ class Job:
         with open(self.artifacts / "stdout", encoding="utf-8") as handle:
             self.stdout = handle.read()
         world.jobs[number] = self
+
+    def _inventory(self, source):
+        if source is not None:
+            shutil.copytree(source, self.dir / "inventory")
+            return
+        (self.dir / "inventory").mkdir()
+        inventory = {"all": {"hosts": {"localhost": yaml_block("inventory-localhost.yml")}}}
+        (self.dir / "inventory" / "hosts.yml").write_text(yaml.safe_dump(inventory), encoding="utf-8")
 
     def changed(self):
         return sum((self.runner.stats or {}).get("changed", {}).values())

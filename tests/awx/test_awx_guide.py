@@ -15,7 +15,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 # The blocks the tests use: test_execution_environment.py (ee/*, ee-build.console), test_awx_object_storage_job.py
 # (section 8's), test_awx_day2_job.py (awx_day2.rst's) and test_awx_job.py (the rest).
 USED = {
-    "ee/execution-environment.yml", "ee/requirements.yml", "ee-build.console", "veeam-onboarding.hcl",
+    "ee/execution-environment.yml", "ee/execution-environment-aap.yml", "ee/requirements.yml", "ee-build.console",
+    "ee-build-aap.console", "veeam-onboarding.hcl",
     "vault-setup.console", "credential-vb365.yml", "credential-vbgc.yml", "credential-vault.yml", "onboard.yml",
     "inventory-localhost.yml", "job-template-vars.yml", "credential-vault-lookup.yml",
     "credential-vbgc-automation.yml", "veeam-object-storage.hcl", "vault-object-storage.console",
