@@ -199,4 +199,3 @@ def shown_path(message, path, name, data):
     if not path or not name or any(secret in path for secret in secrets):
         return message
     return message.replace(path.replace(name, MASK), path)
-

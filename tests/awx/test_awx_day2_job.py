@@ -99,4 +99,3 @@ def test_no_secret_in_any_day2_job_output_or_event(world):
     for number, job in sorted(world.jobs.items()):
         findings = scan_for_secrets(job.recorded(), secrets)
         assert not findings, "job %d: %s" % (number, [(found[0], found[1], found[4]) for found in findings])
-
