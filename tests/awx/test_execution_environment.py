@@ -1,7 +1,9 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The execution environment of ee/ would build: the commands of awx.rst render its build context, and that
-context is checked the way a container build would use it (no container engine here, so no image is built).
+"""The execution environments of ee/ (AWX: community-ee-minimal; AAP: ee-minimal-rhel9) would build: the commands of
+awx.rst render each build context, and each is checked the way a container build would use it (no container engine
+here, so no image is built). The requirements are installed into the base image's Python when this machine has that
+CPython; otherwise that one check is skipped and says so.
 
 Run from the collection root (make release-check) with FIND_PYTHON=tools/find_python.sh and
 DEPS_COLLECTIONS=the folder holding ansible_collections/community/hashi_vault (make deps-collections).
