@@ -236,7 +236,8 @@ fleet: build-tree
 # stdout or events (nor in the test's own output, scanned by the harness).
 awx-job: build-tree deps-collections
 	$(IN_COLL) $(OPENBAO) $(HARNESS) --scan-output $(BUILD)/awx-job.log -- \
-	  $(PY) -m pytest -q -p no:cacheprovider tests/awx/test_awx_guide.py tests/awx/test_awx_job.py tests/awx/test_awx_object_storage_job.py
+	  $(PY) -m pytest -q -p no:cacheprovider tests/awx/test_awx_guide.py tests/awx/test_awx_job.py tests/awx/test_awx_day2_job.py tests/awx/test_awx_fleet_job.py \
+	  tests/awx/test_awx_object_storage_job.py
 
 # The docsite: collection index, module and role pages from their docs, and the guides.
 # Offline: no intersphinx inventories can be fetched, so cross-references to docs.ansible.com are off.

@@ -10,6 +10,8 @@ to the module unchanged.
 
 from __future__ import annotations
 
+import os
+
 from ansible.errors import AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
@@ -24,11 +26,15 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._mfa_secret
 from ansible_collections.veeam_community.backup.plugins.module_utils._totp import totp_now
 
 KV2_WRITE = "community.hashi_vault.vault_kv2_write"
+# What an AWX Vault credential injects for an AppRole login: AWX refuses to inject the ANSIBLE_HASHI_VAULT_* variables
+# community.hashi_vault reads (it reads VAULT_ADDR, VAULT_TOKEN, VAULT_NAMESPACE and VAULT_CACERT itself).
+APPROLE_ENV = ("VEEAM_VAULT_ROLE_ID", "VEEAM_VAULT_SECRET_ID")
 DESTINATION = "secret_destination"
 NOT_STORED = ("MFA secret issued, but writing it to secret_destination=vault (%s) failed: %s. The enrolment was not "
               "accepted, so MFA of %s is as it was; fix that and run the task again.")
 NO_VAULT = ("secret_destination=vault: Vault is not usable for %s: %s. No secret was issued; MFA of %s is as it was. "
-            "Check vault_options (url, token or auth_method) or VAULT_ADDR and VAULT_TOKEN.")
+            "Check vault_options (url, token or auth_method) or VAULT_ADDR and VAULT_TOKEN (or VEEAM_VAULT_ROLE_ID and "
+            "VEEAM_VAULT_SECRET_ID for an AppRole login).")
 NOT_ACCEPTED = ("The new secret is in Vault (%s), but finishing the enrolment failed: %s. If MFA of %s is enabled now, "
                 "the appliance did accept it and the secret in Vault is the active one; otherwise run the task again "
                 "(it issues and stores a new secret).")
@@ -130,12 +136,14 @@ class VaultEnrolment:
         return outcome
 
     def write(self, data, check_mode):
-        args = dict(self.vault["vault_options"] or {}, engine_mount_point=self.vault["vault_mount_point"],
-                    path=self.vault["vault_path"], data=data)
+        args = dict(login_options(self.vault["vault_options"], os.environ), data=data,
+                    engine_mount_point=self.vault["vault_mount_point"], path=self.vault["vault_path"])
         if args.get("auth_method", "token") == "token":
             args.setdefault("token_validate", True)
         outcome = self.action.run_module(KV2_WRITE, args, self.task_vars, check_mode=check_mode)
         self.warnings.extend(outcome.get("warnings") or [])
+        if outcome.get("msg"):
+            outcome["msg"] = shown_path(str(outcome["msg"]), self.vault["vault_path"], self.name, data)
         return outcome
 
     def finish(self, outcome, **overrides):
@@ -170,3 +178,24 @@ def reason(outcome):
     detail = outcome.get("module_stderr") or exception or ""
     lines = [line.strip() for line in str(detail).splitlines() if line.strip()]
     return (lines[-1] if lines else message or "failed without a message").rstrip(".")
+
+
+def login_options(options, environ):
+    """vault_options; when they name no way to log in and the environment holds an AppRole (VEEAM_VAULT_ROLE_ID), that
+    AppRole login."""
+    options = dict(options or {})
+    role_id, secret_id = (environ.get(name) for name in APPROLE_ENV)
+    if options.get("auth_method") or options.get("token") or not role_id:
+        return options
+    return dict(options, auth_method="approle", role_id=role_id, secret_id=secret_id or None)
+
+
+def shown_path(message, path, name, data):
+    """message with the Vault path shown as given. The module masks every value of its no_log data in its output, so
+    the user name (data's "user") shows as ******** in the path; a user name is no secret. Left masked when a secret
+    of data is part of the path: showing the path would show it."""
+    secrets = [str(item) for key, value in data.items() if key != "user"
+               for item in (value if isinstance(value, list) else [value]) if item]
+    if not path or not name or any(secret in path for secret in secrets):
+        return message
+    return message.replace(path.replace(name, MASK), path)

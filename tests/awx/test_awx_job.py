@@ -17,7 +17,7 @@ import pytest
 from veeam_simulator.harness import scan_for_secrets
 
 sys.path.insert(0, os.path.dirname(__file__))
-from awx_job import TYPES, VAULT, VB365, VBGC, Job, Template, world_without_job_environment  # noqa: E402
+from awx_job import TYPES, VBGC, Job, Template, world_without_job_environment  # noqa: E402
 
 ONBOARDING = Template("Veeam onboarding", "onboard.yml", "job-template-vars.yml")
 MFA_USERS = ("awx-automation", "maria")
@@ -33,9 +33,7 @@ def run_job(world, number, credentials):
 
 
 def admin_credentials(world):
-    return [(VB365, world.credential("credential-vb365.yml", VB365)),
-            (VBGC, world.credential("credential-vbgc.yml", VBGC)),
-            (VAULT, world.credential("credential-vault.yml", VAULT))]
+    return world.admin_credentials()
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,14 @@ import os
 import stat
 
 import pytest
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import connection_spec
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
+from ansible_collections.veeam_community.backup.tests.awx.awx_guide import blocks
 from ansible_collections.veeam_community.backup.tests.awx.awx_injectors import (
     HIDDEN,
     InvalidCredentialType,
@@ -21,12 +24,15 @@ from ansible_collections.veeam_community.backup.tests.awx.awx_injectors import (
     validate,
 )
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks", "vars", "awx_credential_types.yml")
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..")
+DATA = os.path.join(ROOT, "playbooks", "vars", "awx_credential_types.yml")
+UI_PAGE = os.path.join(ROOT, "docs", "docsite", "rst", "awx_credential_types.rst")
 VB365, VBGC, VAULT = "Veeam Backup for Microsoft 365", "Veeam Backup for Google Cloud", "Veeam MFA secrets in HashiCorp Vault"
 VBAZURE = "Veeam Backup for Microsoft Azure"
 CLIENTS = [(VB365, VB365Client, "VEEAM_VB365_"), (VBGC, VBGCClient, "VEEAM_VBGC_"), (VBAZURE, VBAzureClient, "VEEAM_VBAZURE_")]
 REQUIRED_ONLY = {"server": "https://appliance.example.com", "username": "automation", "password": "Pa55-word-secret"}
 CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+UI_SLUGS = {VB365: "vb365", VBGC: "vbgc", VBAZURE: "vbazure", VAULT: "vault"}
 
 
 def credential_types():
@@ -90,9 +96,26 @@ def test_vault_type_injects_what_community_hashi_vault_reads(tmp_path):
     vault = credential_types()[VAULT]
     inputs = {"url": "https://vault.example.com:8200", "token": "s.vault-token-secret"}
     env = inject(vault, inputs, str(tmp_path)).env
-    assert env == {"VAULT_ADDR": inputs["url"], "VAULT_TOKEN": inputs["token"], "VAULT_CACERT": ""}
+    assert env == {"VAULT_ADDR": inputs["url"], "VAULT_TOKEN": inputs["token"], "VAULT_CACERT": "", "VAULT_NAMESPACE": "",
+                   "VEEAM_VAULT_ROLE_ID": "", "VEEAM_VAULT_SECRET_ID": ""}
     env = inject(vault, dict(inputs, ca_certificate=CA_PEM), str(tmp_path)).env
     assert os.path.isfile(env["VAULT_CACERT"])
+
+
+def test_vault_type_takes_an_approle_and_a_namespace_instead_of_a_token(tmp_path):
+    inputs = {"url": "https://vault.example.com:8200", "role_id": "role-id-1", "secret_id": "secret-id-1234",
+              "vault_namespace": "team-a"}
+    injection = inject(credential_types()[VAULT], inputs, str(tmp_path))
+    assert injection.env == {"VAULT_ADDR": inputs["url"], "VAULT_TOKEN": "", "VAULT_CACERT": "", "VAULT_NAMESPACE": "team-a",
+                             "VEEAM_VAULT_ROLE_ID": "role-id-1", "VEEAM_VAULT_SECRET_ID": "secret-id-1234"}
+    assert injection.safe_env["VEEAM_VAULT_SECRET_ID"] == HIDDEN
+
+
+@pytest.mark.parametrize("type_name", [VB365, VBGC, VBAZURE, VAULT])
+def test_no_field_is_named_like_a_jinja_global(type_name):
+    # AWX renders an empty field's name as the global of that name (namespace, range, dict, ...), not as "".
+    fields = {field["id"] for field in credential_types()[type_name]["inputs"]["fields"]}
+    assert not fields & set(ImmutableSandboxedEnvironment().globals)
 
 
 @pytest.mark.parametrize("type_name", [VB365, VBGC, VBAZURE, VAULT])
@@ -113,6 +136,18 @@ def test_no_secret_reaches_extra_vars_or_the_stored_job_env(tmp_path, type_name)
 def test_required_fields_and_secret_marks():
     for item in credential_types().values():
         fields = {field["id"]: field for field in item["inputs"]["fields"]}
-        assert all(field.get("secret") is True for name, field in fields.items() if name in ("password", "token", "mfa_secret"))
+        assert all(field.get("secret") is True for name, field in fields.items() if name in ("password", "token", "mfa_secret", "secret_id"))
         assert all(fields[name]["type"] == "string" for name in item["inputs"]["required"])
         assert not any(field["type"] == "boolean" and field.get("default") is not False for field in fields.values())
+
+
+@pytest.mark.parametrize("type_name", [VB365, VBGC, VBAZURE, VAULT])
+def test_the_ui_page_gives_each_type_as_the_playbook_registers_it(type_name):
+    """What an administrator pastes into Administration > Credential Types is what awx.awx.credential_type registers."""
+    item, page = credential_types()[type_name], blocks(UI_PAGE)
+    assert yaml.safe_load(page["credential-type-%s-inputs.yml" % UI_SLUGS[type_name]]) == item["inputs"]
+    assert yaml.safe_load(page["credential-type-%s-injectors.yml" % UI_SLUGS[type_name]]) == item["injectors"]
+    with open(UI_PAGE, encoding="utf-8") as handle:
+        text = handle.read()
+    assert "*Name*: ``%s``. *Description*:\n\n.. code-block:: text\n\n   %s\n" % (type_name, item["description"]) in text
+    assert len(page) == 2 * len(UI_SLUGS)

@@ -146,3 +146,22 @@ def test_reason_prefers_the_message_then_the_exception_then_the_last_traceback_l
     summary = SimpleNamespace(event=SimpleNamespace(msg="HTTPConnectionPool(host='127.0.0.1', port=9): refused"))
     assert reason({"failed": True, "exception": summary}) == "HTTPConnectionPool(host='127.0.0.1', port=9): refused"
     assert reason({"msg": "MODULE FAILURE", "exception": "Traceback\n  x\nValueError: bad\n"}) == "ValueError: bad"
+
+
+def test_the_user_name_shows_in_the_vault_path_but_a_secret_in_it_stays_masked():
+    data = {"user": "ops1", "secret_key": SEED, "scratch_codes": ["11111111"]}
+    masked = "Permission denied writing to 'veeam/vbgc/********'"
+    assert PLUGIN.shown_path(masked, "veeam/vbgc/ops1", "ops1", data) == "Permission denied writing to 'veeam/vbgc/ops1'"
+    in_path = "veeam/vbgc/11111111/ops1"
+    assert PLUGIN.shown_path("to '%s'" % in_path.replace("ops1", "********").replace("11111111", "********"), in_path,
+                             "ops1", data) == "to 'veeam/vbgc/********/********'"
+
+
+def test_an_injected_approle_logs_in_unless_the_task_names_a_login():
+    environ = {"VEEAM_VAULT_ROLE_ID": "role-1", "VEEAM_VAULT_SECRET_ID": "secret-1"}
+    assert PLUGIN.login_options({"url": "https://vault"}, environ) == {
+        "url": "https://vault", "auth_method": "approle", "role_id": "role-1", "secret_id": "secret-1"}
+    assert PLUGIN.login_options(None, {}) == {}
+    assert PLUGIN.login_options({"token": "t"}, environ) == {"token": "t"}
+    assert PLUGIN.login_options({"auth_method": "userpass"}, environ) == {"auth_method": "userpass"}
+    assert PLUGIN.login_options({}, {"VEEAM_VAULT_ROLE_ID": "", "VEEAM_VAULT_SECRET_ID": ""}) == {}
