@@ -44,8 +44,8 @@ def run(server, module, check_mode=False, no_log=False, **options):
      "the enrollment_token of the pending enrolment (verify=false)", ""),
 ], ids=["gcp_login", "azure_login", "m365_login", "gcp_mfa", "azure_mfa_recreate", "gcp_mfa_pending_directory"])
 @pytest.mark.parametrize("check_mode", [False, True])
-def test_a_secret_in_the_result_without_no_log_is_refused_before_any_request(server, module, options, what, instead,
-                                                                            check_mode):
+def test_a_secret_in_the_result_without_no_log_is_refused_before_any_request(
+        server, module, options, what, instead, check_mode):
     result = run(server, module, check_mode=check_mode, **options)
     assert result["failed"]
     assert result["msg"] == ("This task's result would hold %s, and the task has no 'no_log: true': Ansible would print "
