@@ -56,6 +56,8 @@ NOOP_TASKS = {
     "veeam_azure_login": ("vbazure", {}, "log in, keep the token"),
 }
 LOGIN_MODULES = ("veeam_m365_login", "veeam_gcp_login", "veeam_azure_login")
+# Modules whose result may hold a secret: they refuse to run without no_log.
+SECRET_RESULT_MODULES = (*LOGIN_MODULES, "veeam_gcp_user_mfa", "veeam_azure_user_mfa")
 # Probes from bench/probes (not shipped) that split the per-task cost of veeam_gcp_user_info.
 PROBES = {
     "bench_import_only": ("vbgc", {"name": "benchuser"}, "veeam_gcp_user_info without its request (imports, argument spec)"),
@@ -120,7 +122,7 @@ def noop_playbook(module, count, with_ping):
         action, arguments = module, PROBES[module][1]
     else:
         action, arguments = f"veeam_community.backup.{module}", NOOP_TASKS[module][1]
-    secret = {"no_log": True} if module in LOGIN_MODULES else {}
+    secret = {"no_log": True} if module in SECRET_RESULT_MODULES else {}
     tasks = [dict({"name": "warm-up", action: copy.deepcopy(arguments)}, **secret)]
     tasks += [{"name": "warm-up ping", "ansible.builtin.ping": {}}] if with_ping else []
     for index in range(count):

@@ -17,13 +17,14 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK, unlogged_secret_problem
 from ansible_collections.veeam_community.backup.plugins.module_utils._mfa_secrets import (
     VAULT_OPTIONS,
     destination_problems,
     secret_data,
 )
 from ansible_collections.veeam_community.backup.plugins.module_utils._totp import totp_now
+from ansible_collections.veeam_community.backup.plugins.module_utils.mfa_enrolment import secret_in_result
 
 KV2_WRITE = "community.hashi_vault.vault_kv2_write"
 # What an AWX Vault credential injects for an AppRole login: AWX refuses to inject the ANSIBLE_HASHI_VAULT_* variables
@@ -64,8 +65,10 @@ class ActionModule(ActionBase):
         return result
 
     def run_module(self, name, args, task_vars, check_mode=None):
-        """Run a module with args; check_mode True/False overrides the task's for this call only."""
-        saved = self._task.check_mode
+        """Run a module with args; check_mode True/False overrides the task's for this call only. Always no_log: the
+        steps' results hold the secret and stay inside this plugin, whose own result holds none (unless checked)."""
+        saved, saved_no_log = self._task.check_mode, self._task.no_log
+        self._task.no_log = True
         if check_mode is not None:
             self._task.check_mode = check_mode
         try:
@@ -74,7 +77,7 @@ class ActionModule(ActionBase):
             needs = "the collection community.hashi_vault (and the Python library hvac) is needed: " if name else ""
             return {"failed": True, "msg": needs + str(exc)}
         finally:
-            self._task.check_mode = saved
+            self._task.check_mode, self._task.no_log = saved, saved_no_log
 
 
 class VaultEnrolment:
@@ -95,6 +98,9 @@ class VaultEnrolment:
         problem = next(destination_problems(dict(self.module_args, **{DESTINATION: "vault"}, **self.vault)), None)
         if not problem and not isinstance(self.vault["vault_options"] or {}, dict):
             problem = "vault_options must be a dict of community.hashi_vault connection options."
+        if not problem:
+            secret = secret_in_result({"state": "enabled", "code": None, DESTINATION: "vault", "verify": self.verify})
+            problem = unlogged_secret_problem(self.action._task.no_log, secret)
         if problem:
             return {"failed": True, "msg": problem}
         probe = self.module(check_mode=True, verify=False)

@@ -36,5 +36,9 @@ attributes:
 notes:
   - O(state=present) needs O(auth_username) and O(auth_password); O(auth_token) is not used.
   - O(state=absent) needs only O(auth_token); O(auth_username) and O(auth_password) are not used.
-  - The returned tokens are secrets. Run the task with C(no_log=true) and never print its result.
+  - The returned tokens are secrets. With O(state=present) the task must have C(no_log=true). Without it the module
+    fails before any request (in check mode too), so that a forgotten C(no_log) never shows the token. The registered
+    variable still holds the token. This breaks playbooks that ran the login without C(no_log); add it to the task.
+  - With C(ANSIBLE_NO_TARGET_SYSLOG) set, Ansible tells every module that its task has C(no_log), so this check cannot
+    stop a task without it.
 """

@@ -68,10 +68,13 @@ options:
   secret_destination:
     description:
       - Where a newly issued secret is kept. The secret is written there before the enrolment is accepted.
-      - V(result) returns it in the task result only (RV(secret_key), RV(qr_string), RV(scratch_codes)); putting
-        C(no_log=true) on the task and keeping the secret safe is then the caller's duty.
+      - V(result) returns it in the task result only (RV(secret_key), RV(qr_string), RV(scratch_codes)); the task
+        must then have C(no_log=true) (see the notes), and keeping the secret safe is the caller's duty.
       - V(directory) writes C(<name>.secret.txt) (secret key, C(otpauth://) URI, scratch codes) and C(<name>.png) (QR
-        code) into O(secret_directory) on the host that runs the module, files mode C(0600).
+        code) into O(secret_directory) on the host that runs the module, files mode C(0600). The new files are written
+        beside those of the secret in use, as C(<file>.new-<time>-<pid>), and replace them only once the enrolment is
+        accepted; a failure never removes the files of the secret in use. A O(name) that is no plain file name (with a
+        C(/), C(.) or C(..), a control character, or too long) is refused before any request, not encoded.
       - V(vault) writes one HashiCorp Vault or OpenBao KV version 2 secret at O(vault_path) with the keys C(secret_key),
         C(otpauth_uri), C(scratch_codes) (list) and C(user), through M(community.hashi_vault.vault_kv2_write).
         Before a secret is issued, the Vault connection and token are checked (in check mode too).
@@ -106,7 +109,17 @@ options:
     type: dict
 notes:
   - With O(secret_destination=result), the returned RV(secret_key), RV(qr_string), RV(scratch_codes) and
-    RV(enrollment_token) are secrets. Use C(no_log=true) on the task and store them safely.
+    RV(enrollment_token) are secrets, and so is RV(enrollment_token) with O(verify=false) whatever the destination.
+    Such a task (O(state=enabled) without O(code)) must have C(no_log=true). Without it the module fails before any
+    request, in check mode too, so that a forgotten C(no_log) never shows a secret. The registered variable still
+    holds the values. This breaks playbooks that ran such a task without C(no_log). Add C(no_log=true), or choose
+    O(secret_destination=directory) or V(vault), which keep the secret out of the result.
+  - With C(ANSIBLE_NO_TARGET_SYSLOG) set, Ansible tells every module that its task has C(no_log), so this check cannot
+    stop a task without it.
+  - After a failed confirmation with O(secret_destination=directory), the message says which files hold which secret.
+    A first enrolment leaves the new files in place (they hold the secret in use if the appliance did accept it);
+    a rotation (O(recreate=true)) keeps the previous files and leaves the new ones staged beside them. Rerun the task
+    (with O(recreate=true) for a rotation); once a new secret is accepted, staged files of failed runs are removed.
   - O(recreate=true) is not available with O(secret_destination=vault); disable MFA and enrol again instead.
 requirements:
   - pyotp, to compute codes (O(verify=true) and O(auth_mfa_secret)); for O(secret_destination=vault) also on the controller

@@ -33,3 +33,26 @@ def redact_text(text, secrets):
     for value in sorted((s for s in secrets if s), key=len, reverse=True):
         text = text.replace(value, MASK)
     return text
+
+
+class SecretInResult:
+    """A module's declaration that a run with the given options returns a secret: what it is, and what else the user
+    can do instead of adding no_log (a sentence, or empty)."""
+
+    def __init__(self, what, instead=""):
+        self.what = what
+        self.instead = instead
+
+
+UNLOGGED_RESULT = ("This task's result would hold %s, and the task has no 'no_log: true': Ansible would print the result "
+                   "(at -v, and whenever the task fails) and AWX would keep it in its job events. Add 'no_log: true' to "
+                   "the task; the registered variable still holds the value.%s Nothing was sent to the appliance.")
+
+
+def unlogged_secret_problem(no_log, secret):
+    """The refusal of a task whose result would hold a secret (a SecretInResult, or None) without no_log, or None.
+
+    Fail safe: a forgotten no_log must stop the task before any request, not show the secret."""
+    if secret is None or no_log:
+        return None
+    return UNLOGGED_RESULT % (secret.what, " " + secret.instead if secret.instead else "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import os
+import re
 import stat
 
 DESTINATIONS = ("result", "directory", "vault")
@@ -36,6 +37,7 @@ def destination_problems(params):
                "itself." % destination)
     if destination == "directory":
         yield directory_problem(params.get("secret_directory"))
+        yield file_name_problem(params["name"])
     if destination == "vault":
         yield from vault_problems(params)
 
@@ -74,9 +76,29 @@ def directory_problem(directory):
     return None
 
 
-def secret_text(data):
+# The longest name a file system takes (NAME_MAX), less the longest suffix written: ".secret.txt.new.<pid>.tmp".
+MAX_FILE_NAME_BYTES = 255 - len(".secret.txt.new.4194304.tmp")
+
+
+def file_name_problem(name):
+    """Why the user name cannot name its files in secret_directory as it is (refused, not encoded), or None."""
+    reason = None
+    if name in (".", "..") or "/" in name or os.sep in name:
+        reason = "it is not a plain file name (it holds a path separator, or is . or ..)"
+    elif any(ord(char) < 32 or ord(char) == 127 for char in name):
+        reason = "it holds a control character"
+    elif len(name.encode("utf-8", "surrogateescape")) > MAX_FILE_NAME_BYTES:
+        reason = "it is longer than %d bytes" % MAX_FILE_NAME_BYTES
+    if reason is None:
+        return None
+    return ("name=%r cannot name the files <name>.secret.txt and <name>.png in secret_directory: %s. Nothing was sent "
+            "to the appliance. Use secret_destination=vault (vault_path names the secret) or result for this user."
+            % (name, reason))
+
+
+def secret_text(data, product):
     issued = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    lines = ["# MFA secret of the Veeam Backup for Google Cloud user %s, issued %s." % (data["user"], issued),
+    lines = ["# MFA secret of the %s user %s, issued %s." % (product, data["user"], issued),
              "# The user scans %s.png with an authenticator app, or types in the secret key." % data["user"],
              "# Hand both over securely, then delete them. Each scratch code logs in once without the app.",
              "secret_key: %s" % data["secret_key"], "otpauth_uri: %s" % data["otpauth_uri"], "scratch_codes:"]
@@ -102,21 +124,51 @@ def write_qr_code(path, uri):
 
 
 def directory_paths(directory, name):
-    return os.path.join(directory, name + ".secret.txt"), os.path.join(directory, name + ".png")
+    """The files of name's secret: [<name>.secret.txt, <name>.png]."""
+    return [os.path.join(directory, name + ".secret.txt"), os.path.join(directory, name + ".png")]
 
 
-def write_directory(directory, data):
-    """Write <name>.secret.txt and <name>.png into directory (created 0700). Nothing is left behind on failure.
-    Raises OSError."""
-    if not os.path.isdir(directory):
-        os.makedirs(directory, mode=0o700)
-        os.chmod(directory, 0o700)
-    text_path, png_path = directory_paths(directory, data["user"])
-    try:
-        write_private(text_path, lambda handle: handle.write(secret_text(data)))
-        write_qr_code(png_path, data["otpauth_uri"])
-    except Exception:
-        for path in (text_path, png_path):
-            if os.path.exists(path):
-                os.remove(path)
-        raise
+class SeedFiles:
+    """The files of one user's secret in secret_directory. A new secret is staged beside the files of the secret in
+    use, under names no user's files can have (<file>.new-<time>-<pid>), and swapped in only once its enrolment is
+    accepted: a failure never removes or overwrites the files of a secret that may be in use."""
+
+    def __init__(self, directory, name):
+        self.directory, self.name = directory, name
+        stamp = "%s-%d" % (datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S"), os.getpid())
+        self.final = directory_paths(directory, name)
+        self.staged = [path + ".new-" + stamp for path in self.final]
+
+    def stage(self, data, product):
+        """Write the staged files (directory created 0700; files 0600 from their creation). Nothing is left behind
+        on failure. Raises OSError."""
+        if not os.path.isdir(self.directory):
+            os.makedirs(self.directory, mode=0o700)
+            os.chmod(self.directory, 0o700)
+        text_path, png_path = self.staged
+        try:
+            write_private(text_path, lambda handle: handle.write(secret_text(data, product)))
+            write_qr_code(png_path, data["otpauth_uri"])
+        except Exception:
+            for path in self.staged:
+                if os.path.exists(path):
+                    os.remove(path)
+            raise
+
+    def swap_in(self):
+        """The staged files replace those of the previous secret. Raises OSError."""
+        for staged, final in ((self.staged[0], self.final[0]), (self.staged[1], self.final[1])):
+            os.replace(staged, final)
+
+    def remove_obsolete(self):
+        """After the new secret was swapped in: files staged by earlier runs whose confirmation failed hold no secret
+        in use any more. -> the paths that could not be removed."""
+        staged = re.compile(r"(%s)\.new-\d{8}T\d{6}-\d+" % "|".join(re.escape(os.path.basename(path)) for path in self.final))
+        left = []
+        for entry in os.listdir(self.directory):
+            if staged.fullmatch(entry):
+                try:
+                    os.remove(os.path.join(self.directory, entry))
+                except OSError:
+                    left.append(os.path.join(self.directory, entry))
+        return left

@@ -2,8 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """How every module runs: build the API client (_connection.py), call the work function, exit.
 
-The one place that turns a failure (VeeamApiError, InputError, a missing library) into fail_json, and that logs
-out a token the module minted. Also the login modules, which are only connection options and a token.
+The one place that turns a failure (VeeamApiError, InputError, a missing library) into fail_json, that logs
+out a token the module minted, and that refuses, before any request, a task whose result would hold a secret
+without no_log (a module declares that with run(..., secret=SecretInResult(...))). Also the login modules, which
+are only connection options and a token.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import build_client, new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import MissingLibraryError, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import SecretInResult, unlogged_secret_problem
 
 
 def failure_message(error):
@@ -30,8 +33,11 @@ def check_input(module, problem):
         module.fail_json(msg=problem)
 
 
-def run(module, client_class, work, keep_token=False):
-    """Build the API client, call work(client) -> result dict, exit. Never returns."""
+def run(module, client_class, work, keep_token=False, secret=None):
+    """Build the API client, call work(client) -> result dict, exit. Never returns.
+
+    secret: a SecretInResult when the result of this run would hold a secret; the task must then have no_log."""
+    check_input(module, unlogged_secret_problem(module.no_log, secret))
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:
@@ -67,7 +73,9 @@ def login_module_main(client_class, name):
     if not (params["auth_username"] and params["auth_password"]):
         module.fail_json(msg="auth_username and auth_password are required with state=present: this module logs in to get "
                              "a new token; give both (auth_token is used only with state=absent).")
-    run(module, client_class, lambda client: token_result(client.login(), params["return_refresh_token"]), keep_token=True)
+    tokens = "access_token and refresh_token" if params["return_refresh_token"] else "access_token"
+    run(module, client_class, lambda client: token_result(client.login(), params["return_refresh_token"]), keep_token=True,
+        secret=SecretInResult("the token of a new session (%s), which acts as %s" % (tokens, params["auth_username"])))
 
 
 def token_result(token, return_refresh_token):

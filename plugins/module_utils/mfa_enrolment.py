@@ -14,13 +14,13 @@ import itertools
 import os
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, MissingLibraryError, VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK, SecretInResult
 from ansible_collections.veeam_community.backup.plugins.module_utils._mfa_secrets import (
     DESTINATIONS,
     destination_problems,
     load_segno,
+    SeedFiles,
     secret_data,
-    write_directory,
     write_qr_code,
 )
 from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
@@ -43,10 +43,35 @@ ARGUMENT_SPEC = {
 UNCONFIRMED = ("The new secret was issued but its confirmation failed, so the secret is not returned. If the user's MFA "
                "is enabled now, the appliance did confirm it: run the task again with recreate=true to get a secret you "
                "know. Otherwise run the task again.")
+# After a failed confirmation with secret_destination=directory: what is on disk, and what a rerun does.
+UNCONFIRMED_FIRST = ("The new secret was issued and is in %s, but its confirmation failed. If MFA of %s is enabled now, "
+                     "the appliance did accept it and these files hold the secret in use: keep them. Otherwise the "
+                     "enrolment is pending: run the task again, which issues a new secret and replaces the files.")
+UNCONFIRMED_RECREATE = ("The new secret was issued and is in %s, but its confirmation failed, so the files of the "
+                        "previous secret, %s, were kept. The secret in use is the previous one, unless the appliance "
+                        "did accept the new one. Run the task again with recreate=true: once a new secret is accepted, "
+                        "its files replace these, and the staged files of failed runs are removed.")
+NOT_SWAPPED = ("MFA of %s now uses the new secret, which was in %s, but moving it over %s failed: %s. A file that "
+               "still ends in .new-<time>-<pid> holds the secret in use: rename it by hand (drop that ending).")
 NOT_STORED = ("MFA secret issued, but writing it to %s failed: %s. The enrolment was not accepted, so MFA of %s is as "
               "it was; fix that and run the task again.")
 ENROLMENT_OPTIONS = ("recreate", "code", "enrollment_token", "qr_code_path", "secret_directory", "vault_path",
                      "vault_options")
+
+
+def secret_in_result(params):
+    """The secret the result of a run with these options may hold (SecretInResult), or None: for the no_log rule.
+    Decided from the options alone, before any request, so also when MFA turns out to be enabled already."""
+    if params["state"] != "enabled" or params["code"]:
+        return None
+    destination = params["secret_destination"]
+    if destination == "result":
+        return SecretInResult("the new MFA secret (secret_key, qr_string, scratch_codes, enrollment_token) whenever one "
+                              "is issued", "Or set secret_destination=directory or vault, which keep the secret out "
+                              "of the result.")
+    if not params["verify"]:
+        return SecretInResult("the enrollment_token of the pending enrolment (verify=false)")
+    return None
 
 
 def validate(params, name_problem):
@@ -102,6 +127,8 @@ class Enrolment:
         self.check_mode = check_mode
         self.diff_mode = diff_mode
         self.warn = warn
+        to_directory = params["secret_destination"] in ("directory",)
+        self.files = SeedFiles(params["secret_directory"], params["name"]) if to_directory else None
 
     def ensure(self):
         name = self.params["name"]
@@ -146,7 +173,8 @@ class Enrolment:
         enrolment = self.client.mfa_enable(params["name"], recreate=enabled)
         self._store(enrolment)
         if params["verify"]:
-            self._confirm(enrolment)
+            self._confirm(enrolment, enabled)
+        self._swap_in()
         now_enabled = enabled or params["verify"]
         destination = params["secret_destination"]
         if destination != "result":
@@ -156,23 +184,52 @@ class Enrolment:
                             qr_string=enrolment["qrString"], scratch_codes=enrolment.get("scratchCodes") or [],
                             enrollment_token=enrolment["token"])
 
-    def _confirm(self, enrolment):
+    def _confirm(self, enrolment, enabled):
         try:
             code = totp_now(enrolment["secretKey"], "the issued secretKey")
             self.client.mfa_accept(self.params["name"], code, enrolment["token"])
         except VeeamApiError as exc:
-            raise exc.reworded("%s. %s" % (exc.message.rstrip("."), UNCONFIRMED)) from None
+            raise exc.reworded("%s. %s" % (exc.message.rstrip("."), self._unconfirmed(enabled))) from None
+
+    def _unconfirmed(self, enabled):
+        """What is on disk after a failed confirmation, and what to do. Without a secret in use before (a first
+        enrolment), the staged files take the place of the others: they may hold the secret in use now."""
+        if not self.files:
+            return UNCONFIRMED
+        new_files, old_files = " and ".join(self.files.staged), " and ".join(self.files.final)
+        if enabled:
+            return UNCONFIRMED_RECREATE % (new_files, old_files)
+        try:
+            self.files.swap_in()
+            self.files.remove_obsolete()  # MFA was off: no secret staged before is in use (best effort)
+        except OSError:
+            return UNCONFIRMED_FIRST % (new_files, self.params["name"])
+        return UNCONFIRMED_FIRST % (old_files, self.params["name"])
+
+    def _swap_in(self):
+        """After the enrolment is accepted (or left pending on purpose): the staged files replace the previous ones."""
+        if not self.files:
+            return
+        try:
+            self.files.swap_in()
+        except OSError as exc:
+            raise VeeamApiError(NOT_SWAPPED % (self.params["name"], " and ".join(self.files.staged),
+                                               " and ".join(self.files.final), exc.strerror or exc)) from None
+        left = self.files.remove_obsolete()
+        if left:
+            self.warn("These files hold secrets of failed runs that are no longer in use, and could not be removed: "
+                      "%s. Delete them." % ", ".join(left))
 
     def _store(self, enrolment):
-        """Keep the issued secret where it was asked for, before the enrolment is accepted."""
+        """Keep the issued secret where it was asked for, before the enrolment is accepted; a directory gets it beside
+        the files of the secret in use, which are replaced only once the new one is accepted (_swap_in)."""
         params = self.params
-        to_directory = params["secret_destination"] in ("directory",)
         try:
-            if to_directory:
-                write_directory(params["secret_directory"], secret_data(params["name"], enrolment))
+            if self.files:
+                self.files.stage(secret_data(params["name"], enrolment), self.client.product)
             elif params["qr_code_path"]:
                 write_qr_code(params["qr_code_path"], enrolment["qrString"])
         except OSError as exc:
             target = ("secret_destination=directory (secret_directory=%s)" % params["secret_directory"]
-                      if to_directory else "qr_code_path=%s" % params["qr_code_path"])
+                      if self.files else "qr_code_path=%s" % params["qr_code_path"])
             raise VeeamApiError(NOT_STORED % (target, exc.strerror or exc, params["name"])) from None

@@ -131,7 +131,12 @@ enrollment_token:
 
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.mfa_enrolment import ARGUMENT_SPEC, Enrolment, validate
+from ansible_collections.veeam_community.backup.plugins.module_utils.mfa_enrolment import (
+    ARGUMENT_SPEC,
+    Enrolment,
+    secret_in_result,
+    validate,
+)
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient, check_user_name
 
 
@@ -139,7 +144,8 @@ def main():
     module = new_module(VBAzureClient, ARGUMENT_SPEC, required_together=[("code", "enrollment_token")])
     check_input(module, validate(module.params, check_user_name))
     run(module, VBAzureClient, lambda client: Enrolment(client, module.params, module.check_mode, module._diff,
-                                                        module.warn).ensure())
+                                                        module.warn).ensure(),
+        secret=secret_in_result(module.params))
 
 
 if __name__ == "__main__":

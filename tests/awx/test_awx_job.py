@@ -106,3 +106,17 @@ def test_no_secret_in_any_job_output_or_event(world, first_job, second_job, no_c
         assert job.events(), "job %d left no events" % number
         findings = scan_for_secrets(job.recorded(), secrets)
         assert not findings, "job %d: %s" % (number, [(found[0], found[1], found[4]) for found in findings])
+
+
+def test_the_scan_reads_whole_results_of_tasks_without_no_log(first_job):
+    """gcp_users enrols MFA into Vault in a task without no_log (its result holds no secret), so AWX keeps that task's
+    whole result in the events that test_no_secret_in_any_job_output_or_event scans, not a censored one."""
+    shown = []
+    for name in first_job.events():
+        with open(first_job.artifacts / "job_events" / name, encoding="utf-8") as handle:
+            data = json.load(handle).get("event_data") or {}
+        result = data.get("res")
+        if str(data.get("task_action", "")).endswith("veeam_gcp_user_mfa") and isinstance(result, dict):
+            shown.append(json.dumps(result))
+    assert shown, "no event holds a result of the MFA task"
+    assert any("mfa_enabled" in text and "censored" not in text for text in shown), "the MFA task's results are hidden"

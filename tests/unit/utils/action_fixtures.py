@@ -45,13 +45,14 @@ class InProcessModules:
         namespace, collection, short_name = name.split(".")
         module = importlib.import_module("ansible_collections.%s.%s.plugins.modules.%s"
                                          % (namespace, collection, short_name))
-        return run_module(module, args, check_mode=check_mode)
+        return run_module(module, args, check_mode=check_mode, no_log=bool(self.action._task.no_log))
 
 
-def action_for(plugin, module, args, check_mode=False, **answers):
+def action_for(plugin, module, args, check_mode=False, no_log=False, **answers):
     """An instance of the plugin's ActionModule for a task that runs `module` of this collection with args; its module
     runs go to an InProcessModules, returned as the instance's `modules`."""
-    task = SimpleNamespace(action="%s.%s" % (COLLECTION, module), args=dict(args), check_mode=check_mode, async_val=0)
+    task = SimpleNamespace(action="%s.%s" % (COLLECTION, module), args=dict(args), check_mode=check_mode, async_val=0,
+                           no_log=no_log)
     connection = SimpleNamespace(_shell=SimpleNamespace(tmpdir=None))
     action = plugin.ActionModule(task, connection, play_context=None, loader=None, templar=None)
     action.modules = InProcessModules(action, **answers)

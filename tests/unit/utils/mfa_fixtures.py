@@ -21,8 +21,9 @@ SECRETS_RETURNED = {"secret_key": MFA_SECRET, "qr_string": ENROLMENT["qrString"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def run(server, **options):
-    return run_vbgc_module(veeam_gcp_user_mfa, server, name="ops1", **options)
+def run(server, no_log=True, **options):
+    """Run veeam_gcp_user_mfa for ops1, as a task with no_log unless told otherwise (its result may hold a secret)."""
+    return run_vbgc_module(veeam_gcp_user_mfa, server, name="ops1", no_log=no_log, **options)
 
 
 def script_user(server, enabled):

@@ -19,7 +19,7 @@ def account(user_name="backup", account_type="azureBlobAccount", account_id=ACCO
             "organizationId": organization_id, "_links": {"self": {"href": "https://vb365/v8/Accounts/" + account_id}}}
 
 
-def run_vb365_module(module, server, check_mode=False, diff=True, credentials=False, **options):
+def run_vb365_module(module, server, check_mode=False, diff=True, credentials=False, no_log=False, **options):
     """Run a veeam_m365_* module against the scripted server, with a scripted login or a given token."""
     args = {"server": server.url, **options}
     if credentials:
@@ -27,7 +27,7 @@ def run_vb365_module(module, server, check_mode=False, diff=True, credentials=Fa
         server.add("POST", "/v8/token", body=TOKEN, sticky=True).add("POST", "/v8/token/logout", status=204, sticky=True)
     else:
         args["auth_token"] = "given-token"
-    return run_module(module, args, check_mode=check_mode, diff=diff)
+    return run_module(module, args, check_mode=check_mode, diff=diff, no_log=no_log)
 
 
 def requests_made(server):

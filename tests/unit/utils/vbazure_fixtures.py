@@ -45,6 +45,7 @@ def writes(server):
     return [call for call in api_calls(server) if call[0] != "GET"]
 
 
-def run_vbazure_module(module, server, check_mode=False, diff=True, credentials=False, **options):
+def run_vbazure_module(module, server, check_mode=False, diff=True, credentials=False, no_log=False, **options):
     """Run a veeam_azure_* module against the scripted server."""
-    return run_module(module, connection_args(server, credentials=credentials, **options), check_mode=check_mode, diff=diff)
+    return run_module(module, connection_args(server, credentials=credentials, **options), check_mode=check_mode, diff=diff,
+                      no_log=no_log)

@@ -41,9 +41,10 @@ def api_calls(server):
     return [(call["method"], call["path"]) for call in server.calls() if call["path"] != TOKEN]
 
 
-def run_vbgc_module(module, server, check_mode=False, diff=True, credentials=False, **options):
+def run_vbgc_module(module, server, check_mode=False, diff=True, credentials=False, no_log=False, **options):
     """Run a veeam_gcp_* module against the scripted server."""
-    return run_module(module, connection_args(server, credentials=credentials, **options), check_mode=check_mode, diff=diff)
+    return run_module(module, connection_args(server, credentials=credentials, **options), check_mode=check_mode, diff=diff,
+                      no_log=no_log)
 
 
 # The scripted server speaks plain HTTP, which the server fixture allows; test_http.py tests that warning.

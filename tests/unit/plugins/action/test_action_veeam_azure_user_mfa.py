@@ -52,9 +52,9 @@ def appliance(server, mfa_enabled=False):
     server.add("POST", OPS1 + "/enableMfa", body=ENROLMENT).add("POST", OPS1 + "/acceptMfa", status=204)
 
 
-def run_task(server, vault=None, check_mode=False, **options):
+def run_task(server, vault=None, check_mode=False, no_log=False, **options):
     action = action_for(PLUGIN, "veeam_azure_user_mfa", connection_args(server, credentials=False, name="ops1", **options),
-                        check_mode=check_mode, **({KV2_WRITE: vault} if vault else {}))
+                        check_mode=check_mode, no_log=no_log, **({KV2_WRITE: vault} if vault else {}))
     return action, action.run(task_vars={})
 
 
@@ -118,7 +118,14 @@ def test_enabled_mfa_is_left_alone_without_asking_vault(server):
 
 def test_other_destinations_go_to_the_azure_module_in_one_run(server):
     appliance(server)
-    action, result = run_task(server)
+    action, result = run_task(server, no_log=True)
     assert modules_run(action) == [(AZURE_MODULE, False)]
     assert writes(server) == [("POST", OPS1 + "/enableMfa"), ("POST", OPS1 + "/acceptMfa")]
     assert result["changed"] and result["mfa_enabled"] and result["secret_key"] == MFA_SECRET
+
+
+def test_a_task_without_no_log_whose_result_would_hold_the_secret_sends_nothing(server):
+    appliance(server)
+    action, result = run_task(server)
+    assert result["failed"] and "no_log: true" in result["msg"] and "secret_destination=directory or vault" in result["msg"]
+    assert server.calls() == []

@@ -32,8 +32,8 @@ ARGS = {"name": "ops1", "secret_destination": "vault", "vault_path": "veeam/vbgc
 class ScriptedAction:
     """Stands in for the action plugin's module runs: records each call and answers from a script."""
 
-    def __init__(self, check_mode=False, **answers):
-        self._task = SimpleNamespace(check_mode=check_mode)
+    def __init__(self, check_mode=False, no_log=False, **answers):
+        self._task = SimpleNamespace(check_mode=check_mode, no_log=no_log)
         self.answers = answers
         self.calls = []
 
@@ -120,12 +120,20 @@ def test_check_mode_writes_nothing_and_predicts_the_enrolment():
 
 
 def test_verify_false_stores_the_secret_and_leaves_the_enrolment_pending():
-    action = ScriptedAction(probe=dict(ISSUED), issue=dict(ISSUED))
+    action = ScriptedAction(probe=dict(ISSUED), issue=dict(ISSUED), no_log=True)
     result = enrol(action, verify=False)
     assert steps(action) == ["probe", "vault_check", "issue", "vault_write"]
     assert not result["mfa_enabled"]
     assert result["enrollment_token"] == "enrolment-token"
     assert SEED not in json.dumps(result)
+
+
+def test_a_pending_enrolment_returns_its_token_only_to_a_task_with_no_log():
+    action = ScriptedAction(probe=dict(ISSUED), issue=dict(ISSUED))
+    result = enrol(action, verify=False)
+    assert result["failed"] and steps(action) == []
+    assert result["msg"].startswith("This task's result would hold the enrollment_token of the pending enrolment")
+    assert "Add 'no_log: true' to the task" in result["msg"]
 
 
 @pytest.mark.parametrize("args, words", [

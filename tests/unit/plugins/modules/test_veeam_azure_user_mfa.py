@@ -25,8 +25,8 @@ ENROLMENT = {"userId": "x", "qrString": "otpauth://totp/ops1%%40vbazure?secret=%
              "scratchCodes": ["11111111", "22222222"], "token": "enrolment-token"}
 
 
-def run(server, **options):
-    return run_vbazure_module(veeam_azure_user_mfa, server, name="ops1", **options)
+def run(server, no_log=True, **options):
+    return run_vbazure_module(veeam_azure_user_mfa, server, name="ops1", no_log=no_log, **options)
 
 
 def test_unattended_enrolment_accepts_the_current_code(server):

@@ -17,10 +17,10 @@ from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures i
 from ansible_collections.veeam_community.backup.tests.unit.utils.module_runner import run_module
 
 
-def login(server, check_mode=False, **options):
+def login(server, check_mode=False, no_log=True, **options):
     args = {"server": server.url, "auth_username": "robot", "auth_password": "pw&1", "timeout": 5}
     args.update(options)
-    return run_module(veeam_gcp_login, args, check_mode=check_mode)
+    return run_module(veeam_gcp_login, args, check_mode=check_mode, no_log=no_log)
 
 
 @pytest.mark.parametrize("check_mode", [False, True])

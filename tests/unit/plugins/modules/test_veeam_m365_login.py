@@ -14,9 +14,9 @@ TOKEN = {"access_token": "at-1", "refresh_token": "rt-1", "token_type": "bearer"
 PASSWORD = "a&b+c%d=e"
 
 
-def run(server, check_mode=False, **options):
+def run(server, check_mode=False, no_log=True, **options):
     args = {"server": server.url, "auth_username": "corp\\admin", "auth_password": PASSWORD, **options}
-    return run_module(veeam_m365_login, args, check_mode=check_mode)
+    return run_module(veeam_m365_login, args, check_mode=check_mode, no_log=no_log)
 
 
 @pytest.mark.parametrize("check_mode", [False, True])
