@@ -36,4 +36,3 @@ def changed_fields(current, desired, unordered=()):
 def make_diff(before, after):
     """The diff Ansible shows with --diff: before/after with every secret masked."""
     return {"before": redact(before or {}), "after": redact(after or {})}
-

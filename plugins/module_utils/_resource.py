@@ -46,9 +46,9 @@ def send_once(send, find, duplicates=DUPLICATE_STATUSES):
         if found is not None:
             return found
         if not unknown.wait(attempt):
-            raise VeeamApiError("%s (%d %s; after each, a read found that nothing had been created). Run the task again "
-                                "once the server is available." % (unknown.reason.rstrip("."), attempt,
-                                                                    "try" if attempt == 1 else "tries"),
+            tries = "%d %s" % (attempt, "try" if attempt == 1 else "tries")
+            raise VeeamApiError("%s (%s; after each, a read found that nothing had been created). Run the task again "
+                                "once the server is available." % (unknown.reason.rstrip("."), tries),
                                 status=unknown.status, method=unknown.method, path=unknown.path,
                                 error_code=unknown.error_code) from None
 

@@ -34,7 +34,7 @@ options:
   users:
     description:
       - The accounts, handled in this order. A name may appear only once, in any case (VBAzure user names ignore
-        case: C(DupC) and C(dupc) are one user); a list that repeats one is refused before any request.
+        case, so C(DupC) and C(dupc) are one user); a list that repeats one is refused before any request.
     type: list
     elements: dict
     required: true

@@ -16,7 +16,7 @@ description:
   - The API lets several keys share a description, so after adding a key the module reads the keys of that
     description again. When parallel tasks each added one, the key with the lowest id stays and each task removes
     only the one it added (with a warning); the task whose key stays reports the change. An add whose answer is
-    lost (HTTP 503, a dropped connection) is not repeated blindly: the module first reads whether the key exists.
+    lost (HTTP 503, a dropped connection) is not repeated blindly; the module first reads whether the key exists.
 author:
   - Veeam community collection maintainers (@veeam-community)
 options:
