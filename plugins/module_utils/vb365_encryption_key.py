@@ -39,11 +39,14 @@ def input_problem(params):
 
 def pick_key(keys, description):
     """The one key with exactly this description, or None; InputError on several."""
-    found = [key for key in keys if key.get("description") == description]
+    found = sorted((key for key in keys if key.get("description") == description), key=_id_order)
     if len(found) > 1:
         raise InputError("%d encryption keys have the description '%s' (ids: %s), so it does not say which one is "
-                         "meant. Remove the extra ones, or give them distinct descriptions in the console."
-                         % (len(found), description, ", ".join(str(key.get("id")) for key in found)))
+                         "meant. Remove %s in the console (the lowest id stays, as after a race of parallel runs), or "
+                         "give them distinct descriptions; if a repository uses one of those, keep that one instead "
+                         "(veeam_m365_encryption_key_info shows used_by)."
+                         % (len(found), description, ", ".join(str(key.get("id")) for key in found),
+                            ", ".join(str(key.get("id")) for key in found[1:])))
     return found[0] if found else None
 
 

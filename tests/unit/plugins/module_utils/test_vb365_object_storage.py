@@ -97,10 +97,12 @@ def test_an_existing_key_is_left_alone_whatever_the_password(server):
     assert result == {"changed": False, "encryption_key": key()}
 
 
-def test_two_keys_of_one_description_are_refused_naming_both(server):
-    server.add("GET", "/v8/EncryptionKeys", body=[key(), key(key_id=OTHER_KEY_ID)])
-    with pytest.raises(InputError, match="2 encryption keys have the description 'key A'.*%s" % OTHER_KEY_ID):
+def test_two_keys_of_one_description_are_refused_naming_both_and_the_one_to_remove(server):
+    server.add("GET", "/v8/EncryptionKeys", body=[key(key_id=OTHER_KEY_ID), key()])
+    with pytest.raises(InputError) as err:
         ensure_key(client_for(server), key_params(state="absent"), check_mode=False, diff_mode=False)
+    assert "2 encryption keys have the description 'key A' (ids: %s, %s)" % (KEY_ID, OTHER_KEY_ID) in err.value.message
+    assert "Remove %s in the console (the lowest id stays" % OTHER_KEY_ID in err.value.message
 
 
 def test_a_key_in_use_is_not_removed_and_the_repositories_are_named(server):
