@@ -1,4 +1,4 @@
-"""Validate bodies against component schemas of the trimmed VB365 OpenAPI document in tests/data/."""
+"""Validate bodies against component schemas of the trimmed VB365 OpenAPI document the simulator ships."""
 
 import json
 import re
@@ -6,8 +6,9 @@ from functools import cache
 from pathlib import Path
 
 import jsonschema
+from veeam_simulator.conformance import DOCUMENTS, VENDOR_FILES
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "tests" / "data" / "vb365-openapi" / "vb365-rest-v8-accounts.json"
+SPEC_PATH = DOCUMENTS / VENDOR_FILES["vb365"]
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 VB365_TEMPLATES = (
     (re.compile(r"/v8/token/?", re.IGNORECASE), "/v8/token"),

@@ -2,12 +2,12 @@
 
 import re
 import time
-from pathlib import Path
 
 import pyotp
 from openapi_schemas import load, schema_validator
+from veeam_simulator.conformance import DOCUMENTS, VENDOR_FILES
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "tests" / "data" / "vbaz-openapi" / "vbaz-rest-v8.1-users.json"
+SPEC_PATH = DOCUMENTS / VENDOR_FILES["vbazure"]
 USERS = "/api/v8.1/users"
 TEMPLATES = (
     (re.compile(r"/api/oauth2/token/?", re.IGNORECASE), "/api/oauth2/token"),
