@@ -13,7 +13,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
+from openapi_core.deserializing.media_types.util import json_loads
 from openapi_core.datatypes import RequestParameters
 from openapi_core.templating.security.exceptions import SecurityNotFound
 from openapi_core.validation.request.exceptions import SecurityValidationError
@@ -23,6 +24,9 @@ from .vbgc_contract import DOCUMENT as VBGC_DOCUMENT
 
 DOCUMENTS = Path(__file__).resolve().parent / "openapi"
 MEDIA_TYPE = "Content-Type"  # the field of a reason about the body's media type: 415, as ASP.NET Core answers
+# openapi-core reads these as bytes; the vendor documents declare JSON in them (VBAzure's RFC 7807 errors, VB365's
+# token answer)
+JSON_MEDIA_TYPES = Config(extra_media_type_deserializers={"application/problem+json": json_loads, "*/*": json_loads})
 VENDOR_FILES = {"vb365": "vb365-rest-v8-accounts.json", "vbazure": "vbaz-rest-v8.1-users.json"}
 
 
@@ -37,7 +41,7 @@ class Document:
     def __init__(self, document):
         self.document = document
         self.host_url = document["servers"][0]["url"].rstrip("/")
-        self.openapi = OpenAPI.from_dict(document)
+        self.openapi = OpenAPI.from_dict(document, config=JSON_MEDIA_TYPES)
         # fixed paths before templated ones, so that /users/changePassword is not read as /users/{id}
         self.templates = sorted(((_template_regex(path), path) for path in document["paths"]),
                                 key=lambda item: item[1].count("{"))
@@ -158,3 +162,21 @@ def _schema_reason(item):
     if item.validator in ("required", "additionalProperties"):  # these name properties, not values
         return f"{where}: {item.message}"
     return f"{where}: must satisfy {item.validator} {json.dumps(item.validator_value)[:200]}"
+
+
+class CheckedResponse:
+    """An answer as openapi-core reads it."""
+
+    def __init__(self, status, headers, body):
+        self.status_code, self.data = status, body
+        self.headers = Headers(headers)
+        self.content_type = self.headers.get("Content-Type", "")
+
+
+def response_reasons(api_name, request, status, headers, body):
+    """Why an answer breaks what the vendor document declares for its request's operation ([] when it conforms)."""
+    doc = document(api_name)
+    _, path = doc.template_of(request.path, request.method)
+    checked = CheckedRequest(request, doc, path, list(request.query))
+    return [reason for error in doc.openapi.iter_response_errors(checked, CheckedResponse(status, headers, body))
+            for _, reason in describe(error)]

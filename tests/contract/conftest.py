@@ -26,7 +26,7 @@ class VendorSchemaCheck:
         self.checked = []
 
     def __call__(self, method, path, status, body):
-        template = vb365_template(path)
+        template = vb365_template(path, method)
         if template and is_declared(template, method):
             validate_response(template, method, status, body)
         elif status >= 400 and body:  # an error of a path outside the trimmed document: RESTExceptionInfo all the same
