@@ -103,8 +103,8 @@ def test_a_missing_folder_is_created_once_and_an_existing_one_left_alone(server)
     assert created["changed"] and created["diff"]["after"]["folders"] == ["exchange"]
     assert not again["changed"]
     post = server.calls("POST")[0]
-    assert post["json"] == {"name": "exchange"} and post["query"] == {"accountId": [S3_ACCOUNT["id"]],
-                                                                       "RegionType": ["Global"]}
+    assert post["json"] == {"name": "exchange"}
+    assert post["query"] == {"accountId": [S3_ACCOUNT["id"]], "RegionType": ["Global"]}
     assert [call["query"].get("RegionId") for call in server.calls("GET") if call["path"] == BUCKETS] == [None, None]
 
 
