@@ -4,7 +4,8 @@
 ansible-test only works on a collection that lives at .../ansible_collections/NAMESPACE/NAME
 (a symlink is rejected), so `make` keeps a copy there. The copy holds the files git tracks plus
 new files git does not ignore, minus the development-only folders that are not part of the
-collection (simulator, bench, tools, the guide runner in tests/docs, CI). Stale files are removed;
+collection (simulator, bench, tools, the guide runner in tests/docs, CI), plus the simulator's vendor document
+that the unit tests read (BORROWED). Stale files are removed;
 tests/output (ansible-test's scratch space) is kept between runs.
 
 The copy gets a git repository of its own (no commits needed): inside the checkout, ansible-test
@@ -18,6 +19,9 @@ import sys
 
 NOT_IN_COLLECTION = ("simulator/", "bench/", "tools/", ".ci/", "tests/docs/", "Makefile", "requirements-dev", "ruff.toml")
 KEEP = ("tests/output/", ".git/")
+# Files from outside the collection that its tests read, and where they go in the copy: the vendor document ships
+# with the simulator (its one copy), and the unit tests check request bodies against it too.
+BORROWED = {"tests/unit/data/vb365-rest-v8-accounts.json": "simulator/veeam_simulator/openapi/vb365-rest-v8-accounts.json"}
 
 
 def collection_files(repo):
@@ -39,11 +43,12 @@ def existing_files(dest):
 def main():
     repo, build = sys.argv[1], sys.argv[2]
     dest = os.path.join(build, "ansible_collections", "veeam_community", "backup")
-    wanted = collection_files(repo)
+    sources = {rel: rel for rel in collection_files(repo)} | BORROWED
+    wanted = sorted(sources)
     for stale in set(existing_files(dest)) - set(wanted):
         os.remove(os.path.join(dest, stale))
     for rel in wanted:
-        src, dst = os.path.join(repo, rel), os.path.join(dest, rel)
+        src, dst = os.path.join(repo, sources[rel]), os.path.join(dest, rel)
         if os.path.exists(dst) and os.path.getmtime(dst) >= os.path.getmtime(src) and os.path.getsize(dst) == os.path.getsize(src):
             continue
         os.makedirs(os.path.dirname(dst), exist_ok=True)

@@ -10,9 +10,12 @@ The folders of a bucket are read once per bucket, and a folder added (or predict
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import ACCOUNT_TYPES, canonical_type
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import pick_account, read_candidates
+
+
+LOCATION_NAMES = ("RegionType", "ServicePoint", "CustomRegionId")  # the query names that say where a bucket is
 
 
 class Lookups:
@@ -21,6 +24,7 @@ class Lookups:
         self.all_accounts = all_accounts
         self._lists = {}
         self._folders = {}
+        self._buckets = {}
 
     def _once(self, name, read):
         if name not in self._lists:
@@ -57,12 +61,36 @@ class Lookups:
         place = _place(account, query, bucket)
         if place not in self._folders:
             kind = canonical_type(account.get("accountType"))
-            found = self.client.list_folders(kind, account["id"], query, bucket)
+            try:
+                found = self.client.list_folders(kind, account["id"], query, bucket)
+            except VeeamApiError as exc:
+                if exc.status != 404:
+                    raise
+                raise InputError(bucket_not_found(account, query, bucket)) from None
             self._folders[place] = [folder.get("name") for folder in found]
         return self._folders[place]
 
+    def bucket(self, account, query, name):
+        """The bucket of that name at query, as the bucket list answers it (with its region), or None: read once."""
+        place = _place(account, query, name)
+        if place not in self._buckets:
+            found = self.client.list_buckets(canonical_type(account.get("accountType")), account["id"], query, name)
+            self._buckets[place] = next((item for item in found if item.get("name") == name), None)
+        return self._buckets[place]
+
     def add_folder(self, account, query, bucket, folder):
         self.folders(account, query, bucket).append(folder)
+
+
+def bucket_not_found(account, query, bucket, region_id=None):
+    """The message for a bucket (container) the account does not see where the options place it."""
+    noun = "container" if canonical_type(account.get("accountType")) == ACCOUNT_TYPES["azure_blob"] else "bucket"
+    where = ["%s=%s" % (name, value) for name, value in query.items() if name in LOCATION_NAMES]
+    where += ["RegionId=%s" % region_id] if region_id else []
+    return ("%s '%s' was not found with the %s cloud account '%s' (id %s) at %s. Check the %s name, the region "
+            "(region_type, region_id) or endpoint (service_point, custom_region_id), and that these credentials can "
+            "see it." % (noun, bucket, account.get("accountType"), account.get("userName"), account.get("id"),
+                         ", ".join(where), noun))
 
 
 def _place(account, query, bucket):

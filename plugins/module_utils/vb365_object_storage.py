@@ -19,7 +19,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 impor
     path_name_problem,
     uuid_option_problem,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups, bucket_not_found
 
 S3, S3_COMPATIBLE, AZURE = ACCOUNT_TYPES["amazon_s3"], ACCOUNT_TYPES["s3_compatible"], ACCOUNT_TYPES["azure_blob"]
 # Account type -> objectStorage.type of a repository, and the fields of its bucket and folder.
@@ -65,15 +65,14 @@ def account_type_of(account):
 
 
 def location_query(account_type, params):
-    """The query parameters that place a bucket (and its folders) for this account type."""
+    """The query parameters that place a bucket (and its folders) for this account type: each bucket and folder
+    operation declares them. The S3 region id is declared by the bucket list only (see bucket_folders())."""
     if account_type == S3_COMPATIBLE:
         query = {"ServicePoint": params["service_point"], "CustomRegionId": params["custom_region_id"] or "us-east-1",
                  "trustServerCertificate": "true" if params["trust_server_certificate"] else "false",
                  "trustedServerCertificateThumbprint": params["trusted_certificate_thumbprint"]}
     else:
         query = {"RegionType": params["region_type"]}
-        if account_type == S3:
-            query["RegionId"] = params["region_id"]
     return {key: value for key, value in query.items() if value is not None}
 
 
@@ -104,12 +103,33 @@ def located(lookups, params):
     return account, kind, location_query(kind, params)
 
 
+def in_region(bucket, region_id):
+    return not region_id or (bucket.get("regionId") or "").lower() == region_id.lower()
+
+
+def bucket_folders(lookups, account, query, params):
+    """The folder names of params' bucket. An S3 region_id is checked first against the bucket list, which answers
+    with each bucket's region: the folder operations declare no region id, so a server would not check it."""
+    if account_type_of(account) == S3 and params["region_id"]:
+        bucket = lookups.bucket(account, query, params["bucket"])
+        if bucket is None:
+            raise InputError(bucket_not_found(account, query, params["bucket"], params["region_id"]))
+        if not in_region(bucket, params["region_id"]):
+            raise InputError("bucket '%s' is in region '%s' (the bucket list of cloud account '%s' says so), not in "
+                             "region_id '%s'. Set region_id to '%s' or leave it out; nothing was changed."
+                             % (params["bucket"], bucket.get("regionId"), account.get("userName"),
+                                params["region_id"], bucket.get("regionId")))
+    return lookups.folders(account, query, params["bucket"])
+
+
 def read_storage(client, params):
-    """veeam_m365_object_storage_info: the buckets the account sees, each with its folders."""
+    """veeam_m365_object_storage_info: the buckets the account sees (in region_id, when given), with their folders."""
     account, kind, query = located(Lookups(client), params)
-    buckets = client.list_buckets(kind, account["id"], query, params["bucket"])
-    if params["bucket"]:
-        buckets = [bucket for bucket in buckets if bucket.get("name") == params["bucket"]]
+    region_id = params["region_id"] if kind == S3 else None
+    listed = client.list_buckets(kind, account["id"], dict(query, **({"RegionId": region_id} if region_id else {})),
+                                 params["bucket"])
+    buckets = [bucket for bucket in listed if in_region(bucket, region_id)
+               and (not params["bucket"] or bucket.get("name") == params["bucket"])]
     result = [dict(bucket, folders=_names(client.list_folders(kind, account["id"], query, bucket["name"])))
               for bucket in buckets]
     return {"changed": False, "account_id": account["id"], "account_type": kind, "buckets": result}
@@ -124,7 +144,7 @@ def folder_spec():
 def current_folder(lookups, params):
     """The folder params name as the bucket has it ({name}), or None; InputError when the account or place is wrong."""
     account, _kind, query = located(lookups, params)
-    folders = lookups.folders(account, query, params["bucket"])
+    folders = bucket_folders(lookups, account, query, params)
     return {"name": params["folder"]} if params["folder"] in folders else None
 
 
@@ -132,7 +152,7 @@ def ensure_folder(client, params, check_mode, diff_mode, lookups=None):
     """Create the folder when the bucket has none of that name (create only); lookups: what was read already."""
     lookups = lookups or Lookups(client)
     account, kind, query = located(lookups, params)
-    folders = list(lookups.folders(account, query, params["bucket"]))
+    folders = list(bucket_folders(lookups, account, query, params))
     before = {"bucket": params["bucket"], "folders": folders}
     if params["folder"] in folders:
         return module_result(False, diff_mode, before, before, folder={"name": params["folder"]})

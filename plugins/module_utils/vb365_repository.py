@@ -25,6 +25,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_objec
     account_problem,
     account_type_of,
     bucket_body,
+    bucket_folders,
     location_options,
     location_problem,
     location_query,
@@ -283,7 +284,7 @@ def _check_folder(lookups, params, account):
     if not (account and params["bucket"] and params["folder"]):
         return  # _create names what is missing
     query = location_query(account_type_of(account), params)
-    if params["folder"] not in lookups.folders(account, query, params["bucket"]):
+    if params["folder"] not in bucket_folders(lookups, account, query, params):
         raise InputError("folder '%s' does not exist in bucket '%s'. Create it first with "
                          "veeam_m365_object_storage_folder(s)." % (params["folder"], params["bucket"]))
 

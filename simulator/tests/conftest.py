@@ -52,7 +52,7 @@ def http_session(ca_path):
 def check_vb365_response(response):
     """Every answer of a VB365 token/Accounts operation must match the vendor's OpenAPI document."""
     request = response.request
-    template = vb365_template(request.path_url)
+    template = vb365_template(request.path_url, request.method)
     if template and is_declared(template, request.method):
         validate_response(template, request.method, response.status_code, response.content)
 

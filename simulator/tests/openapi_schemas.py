@@ -1,4 +1,5 @@
-"""Validate bodies against component schemas of the trimmed VB365 OpenAPI document in tests/data/."""
+"""Check answers against the trimmed VB365 OpenAPI document the simulator ships: whole answers with openapi-core
+(validate_response), single bodies against one component schema with jsonschema (validate)."""
 
 import json
 import re
@@ -6,38 +7,11 @@ from functools import cache
 from pathlib import Path
 
 import jsonschema
+from veeam_simulator.conformance import DOCUMENTS, VENDOR_FILES, document, response_reasons
+from veeam_simulator.messages import Request
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "tests" / "data" / "vb365-openapi" / "vb365-rest-v8-accounts.json"
+SPEC_PATH = DOCUMENTS / VENDOR_FILES["vb365"]
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
-VB365_TEMPLATES = (
-    (re.compile(r"/v8/token/?", re.IGNORECASE), "/v8/token"),
-    (re.compile(r"/v8/token/logout/?", re.IGNORECASE), "/v8/token/logout"),
-    (re.compile(r"/v8/accounts/?", re.IGNORECASE), "/v8/Accounts"),
-    (re.compile(r"/v8/accounts/[^/]+/?", re.IGNORECASE), "/v8/Accounts/{accountId}"),
-    (re.compile(r"/v8/serviceinstance/?", re.IGNORECASE), "/v8/ServiceInstance"),
-    *((re.compile(regex, re.IGNORECASE), template) for regex, template in (
-        (r"/v8/s3resources/buckets/?", "/v8/S3Resources/buckets"),
-        (r"/v8/s3resources/buckets/[^/]+/?", "/v8/S3Resources/buckets/{Name}"),
-        (r"/v8/s3resources/buckets/[^/]+/folders/?", "/v8/S3Resources/buckets/{bucketName}/folders"),
-        (r"/v8/s3resources/buckets/[^/]+/folders/[^/]+/?", "/v8/S3Resources/buckets/{bucketName}/folders/{Name}"),
-        (r"/v8/s3compatibleresources/buckets/?", "/v8/S3CompatibleResources/buckets"),
-        (r"/v8/s3compatibleresources/buckets/[^/]+/?", "/v8/S3CompatibleResources/buckets/{Name}"),
-        (r"/v8/s3compatibleresources/buckets/[^/]+/folders/?", "/v8/S3CompatibleResources/buckets/{bucketName}/folders"),
-        (r"/v8/s3compatibleresources/buckets/[^/]+/folders/[^/]+/?",
-         "/v8/S3CompatibleResources/buckets/{bucketName}/folders/{Name}"),
-        (r"/v8/azureresources/containers/?", "/v8/AzureResources/containers"),
-        (r"/v8/azureresources/containers/[^/]+/?", "/v8/AzureResources/containers/{Name}"),
-        (r"/v8/azureresources/containers/[^/]+/folders/?", "/v8/AzureResources/containers/{containerName}/folders"),
-        (r"/v8/azureresources/containers/[^/]+/folders/[^/]+/?",
-         "/v8/AzureResources/containers/{containerName}/folders/{Name}"),
-        (r"/v8/encryptionkeys/?", "/v8/EncryptionKeys"),
-        (r"/v8/encryptionkeys/[^/]+/?", "/v8/EncryptionKeys/{keyId}"),
-        (r"/v8/backuprepositories/?", "/v8/BackupRepositories"),
-        (r"/v8/backuprepositories/[^/]+/?", "/v8/BackupRepositories/{repositoryId}"),
-        (r"/v8/proxies/?", "/v8/Proxies"),
-        (r"/v8/proxypools/?", "/v8/ProxyPools"),
-    )),
-)
 OPENAPI_ONLY_KEYS = {"nullable", "example", "xml", "externalDocs", "discriminator", "readOnly", "writeOnly"}
 
 
@@ -91,31 +65,27 @@ def validate(instance, schema_name):
     schema_validator(SPEC_PATH, {"$ref": f"#/components/schemas/{schema_name}"}).validate(instance)
 
 
-def vb365_template(path):
-    """The document's path template of a request path (query string allowed), or None."""
-    bare = path.split("?")[0]
-    return next((template for regex, template in VB365_TEMPLATES if regex.fullmatch(bare)), None)
+def vb365_template(path, method="GET"):
+    """The document's path template of a request path (query string allowed), or None: matched as the simulator
+    matches it (veeam_simulator.conformance)."""
+    return document("vb365").template_of(path.split("?")[0], method)[0]
 
 
 def is_declared(template, method):
     return method.lower() in spec()["paths"][template]
 
 
-def validate_response(template, method, status, body):
-    """Check a response against what the spec declares for `template` (e.g. /v8/Accounts/{accountId}).
+def validate_response(template, method, status, body, content_type="application/json"):
+    """Check an answer against what the document declares for `template` (e.g. /v8/Accounts/{accountId}), with
+    openapi-core, the library that checks the simulator's requests (veeam_simulator.conformance).
 
-    A status the spec does not list must be an error and then matches `default` (RESTExceptionInfo).
+    A status the document does not list must be an error and then matches `default` (RESTExceptionInfo). A
+    rejected bearer is 401 with no body: no media type for the declared schema to apply to.
     """
-    responses = spec()["paths"][template][method.lower()]["responses"]
-    declared = responses.get(str(status))
-    if declared is None:
-        assert status >= 400, f"{method} {template} answered {status}, which the spec does not declare"
-        declared = responses["default"]
-    content = declared.get("content")
-    if not content:
-        assert body == b"", f"{method} {template} {status} must have no body, got {body[:200]!r}"
-        return
+    declared = spec()["paths"][template][method.lower()]["responses"]
+    assert str(status) in declared or status >= 400, f"{method} {template} answered {status}, which the spec does not declare"
     if status == 401 and body == b"":
-        return  # a rejected bearer: no body, so no media type for the declared schema to apply to
-    schema = next(iter(content.values()))["schema"]
-    schema_validator(SPEC_PATH, schema).validate(json.loads(body))
+        return
+    request = Request(method, template)
+    reasons = response_reasons("vb365", request, status, {"Content-Type": content_type} if body else {}, body)
+    assert not reasons, f"{method} {template} {status}: {reasons}; body {body[:300]!r}"

@@ -222,3 +222,24 @@ def test_harness_usage_errors():
     assert run_harness("true").returncode == 2
     assert run_harness("--").returncode == 2
     assert run_harness("--", "/nonexistent/command").returncode == 127
+
+
+UNDECLARED = ("import os, urllib.parse, urllib.request, urllib.error\n"
+              "form = {'grant_type': 'password', 'username': os.environ['VEEAM_VB365_USERNAME'], "
+              "'password': os.environ['VEEAM_VB365_PASSWORD']}\n"
+              "url = os.environ['VEEAM_VB365_SERVER'] + '/v8/token?Extra=1'\n"
+              "try: urllib.request.urlopen(url, urllib.parse.urlencode(form).encode())\n"
+              "except urllib.error.HTTPError as error: print(error.code)")
+
+
+def test_harness_fails_a_passing_command_that_sent_a_nonconformant_request():
+    result = run_harness("--no-tls", "--", sys.executable, "-c", UNDECLARED)
+    assert result.stdout.strip() == "400"
+    assert result.returncode == 4
+    assert "non-conformant request #1 vb365 POST /v8/token: query parameter Extra: not declared" in result.stderr
+    assert "1 request(s) did not conform" in result.stderr
+
+
+def test_harness_with_lenient_requests_drops_the_undeclared_parameter():
+    result = run_harness("--no-tls", "--lenient-requests", "--", sys.executable, "-c", UNDECLARED)
+    assert (result.returncode, result.stdout, "did not conform" in result.stderr) == (0, "", False)

@@ -43,7 +43,8 @@ def test_config_get_and_merge(sim):
                       "mfa_token_lifetime": 300, "lowercase_rule": ["azureBlobAccount"], "password_min_length": 8,
                       "accepted_api_versions": ["1.1-rev0", "1.2-rev0", "1.3-rev0", "1.4-rev0"],
                       "vb365_put": "merge", "vbazure_token_lifetime": 3600, "vbazure_refresh_lifetime": 1209600,
-                      "vbazure_short_refresh_lifetime": 3600, "vbazure_password_min_length": 8}
+                      "vbazure_short_refresh_lifetime": 3600, "vbazure_password_min_length": 8,
+                      "lenient_requests": False}
     merged = sim.control("PUT", "/config", json={"lowercase_rule": "all", "vbgc_token_lifetime": 60}).json()
     assert merged == {**config, "vbgc_token_lifetime": 60,
                       "lowercase_rule": ["azureBlobAccount", "amazonS3Account", "amazonS3CompatibleAccount"]}

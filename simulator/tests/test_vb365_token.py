@@ -139,6 +139,8 @@ def test_vbgc_token_is_not_valid_on_vb365(sim, vbgc_token):
 
 
 def test_paths_are_case_insensitive_and_need_no_api_version(sim):
+    assert sim.vb365("POST", "/V8/TOKEN", data={"grant_type": "password"}).status_code == 400  # strict: the case
+    sim.control("PUT", "/config", json={"lenient_requests": True})
     response = sim.vb365("POST", "/V8/TOKEN", data={"grant_type": "password", "username": sim.username,
                                                     "password": sim.password})
     assert response.status_code == 200

@@ -130,7 +130,7 @@ def test_non_admins_get_403(sim, vbgc_token, role):
     create_user(sim, vbgc_token, name="other")
     token = sim.vbgc_login("ops1", "Secret#123")
     requests_ = [("GET", "/api/v1/users", None), ("GET", "/api/v1/users/roles", None),
-                 ("GET", "/api/v1/users/ops1", None), ("POST", "/api/v1/users", {"name": "x"}),
+                 ("GET", "/api/v1/users/ops1", None), ("POST", "/api/v1/users", {"name": "x", "password": "Secret#123"}),
                  ("PUT", "/api/v1/users/other", {"description": "x"}), ("DELETE", "/api/v1/users/other", None),
                  ("POST", "/api/v1/users/other/mfaEnable", {"recreate": False}),
                  ("POST", "/api/v1/users/other/mfaDisable", None),

@@ -44,6 +44,9 @@ def build_parser():
     parser.add_argument("--vb365-put", choices=PUT_MODES,
                         help="PUT /v8/Accounts/{id}: merge keeps fields left out, the password too; replace refuses "
                              "a PUT without password (default merge)")
+    parser.add_argument("--lenient-requests", action="store_true",
+                        help="drop query parameters the API's document does not declare, as a server that ignores "
+                             "them would (default: answer 400, the request is marked non-conformant)")
     parser.add_argument("--password-min-length", type=int, metavar="N", help="VBGC password policy (default 8)")
     return parser
 
@@ -70,6 +73,7 @@ def _setting_options(args):
     options = {"vb365_token_lifetime": args.vb365_token_lifetime, "vbgc_token_lifetime": args.vbgc_token_lifetime,
                "vbazure_token_lifetime": args.vbazure_token_lifetime,
                "password_min_length": args.password_min_length, "vb365_put": args.vb365_put,
+               "lenient_requests": args.lenient_requests or None,
                "lowercase_rule": None if args.lowercase_rule is None else parse_lowercase_rule(args.lowercase_rule)}
     return {key: value for key, value in options.items() if value is not None}
 

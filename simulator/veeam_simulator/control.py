@@ -59,6 +59,7 @@ class ControlApi(ApiBase):
         add("POST", f"{PREFIX}/seed", self.seed)
         add("GET", f"{PREFIX}/journal", self.get_journal)
         add("DELETE", f"{PREFIX}/journal", self.clear_journal)
+        add("GET", f"{PREFIX}/conformance", self.get_conformance)
         add("GET", f"{PREFIX}/faults", self.list_faults)
         add("POST", f"{PREFIX}/faults", self.add_fault)
         add("DELETE", f"{PREFIX}/faults", self.clear_faults)
@@ -72,6 +73,9 @@ class ControlApi(ApiBase):
 
     def error_response(self, error):
         return json_response(error.status, {"error": error.message}, error.headers)
+
+    def check_conformance(self, request):
+        """The control API is the simulator's own: no vendor document to check it against."""
 
     def health(self, request):
         return json_response(200, {"status": "ok"})
@@ -111,6 +115,12 @@ class ControlApi(ApiBase):
         if not since.isdigit():
             raise ApiError(400, "since must be a sequence number.")
         return json_response(200, {"entries": self.state.journal.since(int(since)), "last_seq": self.state.journal.last_seq})
+
+    def get_conformance(self, request):
+        """The requests that broke their API's document since the start (a reset does not forget them)."""
+        journal = self.state.journal
+        return json_response(200, {"nonconformant_total": journal.nonconformant_total,
+                                   "nonconformant": list(journal.nonconformant)})
 
     def clear_journal(self, request):
         self.state.journal.clear()

@@ -10,6 +10,10 @@ With --scan-output, COMMAND's stdout and stderr are also copied into FILE (mode 
 ended, every secret the simulator saw or issued is looked for in FILE; each one found is reported by its
 kind, length and line (never its value), and the harness exits with SECRETS_FOUND if COMMAND itself passed.
 A Vault token in the harness's own environment (VAULT_TOKEN, e.g. from tools/openbao_dev.py) is looked for too.
+
+Every request the simulator answered is checked against its API's document (strict unless --lenient-requests is
+among the SIMULATOR ARGS). When COMMAND has ended, each request that did not conform is reported (method, path and
+why) and the harness exits with NONCONFORMANT if COMMAND itself passed.
 """
 
 import json
@@ -28,6 +32,7 @@ from urllib.parse import quote, quote_plus
 READY_TIMEOUT = 30
 STOP_TIMEOUT = 10
 SECRETS_FOUND = 3
+NONCONFORMANT = 4
 MIN_SECRET_LENGTH = 6  # shorter values are too likely to appear by chance
 MASK = "********"
 ENV_SECRETS = ("VAULT_TOKEN",)
@@ -199,15 +204,37 @@ def _tee(stream, target, log, lock):
     stream.close()
 
 
+def control_get(ready, path, purpose):
+    """GET one document of the simulator's control API."""
+    context = ssl.create_default_context(cafile=ready["ca_path"]) if ready["ca_path"] else None
+    try:
+        with urllib.request.urlopen(ready["vb365_url"] + "/_simulator" + path, context=context,  # noqa: S310 - ours
+                                    timeout=30) as response:
+            return json.load(response)
+    except (OSError, ValueError) as exc:
+        raise HarnessError(f"cannot read the simulator's {path} for {purpose}: {exc}") from None
+
+
 def fetch_secrets(ready):
     """[{kind, value}] from the simulator's control API."""
-    context = ssl.create_default_context(cafile=ready["ca_path"]) if ready["ca_path"] else None
-    url = ready["vb365_url"] + "/_simulator/secrets"
     try:
-        with urllib.request.urlopen(url, context=context, timeout=30) as response:  # noqa: S310 - our own URL
-            return json.load(response)["secrets"]
-    except (OSError, ValueError, KeyError) as exc:
+        return control_get(ready, "/secrets", "--scan-output")["secrets"]
+    except KeyError as exc:
         raise HarnessError(f"cannot read the simulator's secrets for --scan-output: {exc}") from None
+
+
+def report_nonconformant(ready):
+    """Print each request that broke its API's document (no values); -> True when there was one."""
+    record = control_get(ready, "/conformance", "the request check")
+    for entry in record["nonconformant"]:
+        sys.stderr.write(f"harness: non-conformant request #{entry['seq']} {entry['api']} {entry['method']} "
+                         f"{entry['path']}: {'; '.join(entry['nonconformant'])}\n")
+    total = record["nonconformant_total"]
+    if total:
+        shown = len(record["nonconformant"])
+        sys.stderr.write(f"harness: {total} request(s) did not conform to their API's document"
+                         f"{'' if shown == total else f' (the last {shown} shown)'}\n")
+    return total > 0
 
 
 def environment_secrets(environ):
@@ -291,7 +318,7 @@ def run(argv):
         code = code if code >= 0 else 128 - code  # killed by signal N: 128 + N, as a shell reports it
         if scan_output and report_secrets(scan_output, fetch_secrets(ready) + environment_secrets(os.environ)) and code == 0:
             return SECRETS_FOUND
-        return code
+        return NONCONFORMANT if report_nonconformant(ready) and code == 0 else code
     finally:
         simulator.stop()
         if temp_config:

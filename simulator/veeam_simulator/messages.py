@@ -23,6 +23,8 @@ class Request:
     query: list[tuple[str, str]] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # names lower-cased
     body: bytes = b""
+    nonconformant: list[str] = field(default_factory=list)  # why it breaks the API's document (conformance.py)
+    ignored: list[str] = field(default_factory=list)  # undeclared query parameters dropped (--lenient-requests)
 
     def header(self, name):
         return self.headers.get(name.lower())

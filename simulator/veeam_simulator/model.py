@@ -104,6 +104,7 @@ class Settings:
     vbazure_refresh_lifetime: int = 14 * 24 * 3600
     vbazure_short_refresh_lifetime: int = 3600
     vbazure_password_min_length: int = 8
+    lenient_requests: bool = False  # undeclared query parameters dropped instead of refused (conformance.py)
 
     def to_dict(self):
         return {item.name: getattr(self, item.name) for item in fields(self)}
@@ -127,5 +128,11 @@ def parse_put_mode(value):
     return value
 
 
+def parse_switch(value):
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
 _SETTING_PARSERS = {"lowercase_rule": parse_lowercase_rule, "accepted_api_versions": _version_list,
-                    "vb365_put": parse_put_mode}
+                    "vb365_put": parse_put_mode, "lenient_requests": parse_switch}

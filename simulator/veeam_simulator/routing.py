@@ -6,6 +6,7 @@ import traceback
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from . import conformance
 from .messages import ApiError
 
 AUTH = "auth"
@@ -67,6 +68,7 @@ class ApiBase:
             self.authenticate_first(request)
             route, params = self.router.match(request.method, request.path)
             kind = route.kind
+            self.check_conformance(request)
             self.check_request(request)
             return route.handler(request, **params), kind
         except ApiError as error:
@@ -87,6 +89,17 @@ class ApiBase:
 
     def check_request(self, request):
         """Checks made on every routed request before its handler (none by default)."""
+
+    def check_conformance(self, request):
+        """A 400 in the API's error shape for a request its document does not declare (conformance.py)."""
+        reasons, request.ignored = conformance.check(self.name, request, self.state.settings.lenient_requests)
+        request.nonconformant = [reason for _, reason in reasons]
+        if reasons:
+            fields = [field for field, _ in reasons]
+            status = 415 if set(fields) == {conformance.MEDIA_TYPE} else 400
+            error = ApiError(status, f"The request does not conform to the API's document: {'; '.join(request.nonconformant)}.")
+            error.field = fields[0]  # VBAzure's ProblemDetails400 names it in `errors`
+            raise error
 
     def error_response(self, error):
         raise NotImplementedError

@@ -128,7 +128,7 @@ class ObjectStorageRoutes:
     # --- buckets, containers and folders ----------------------------------------------------
 
     def list_buckets(self, kind, request):
-        location = self._location(kind, request)
+        location = self._location(kind, request, region_filter=True)
         found = [bucket for bucket in self.storage.buckets.values() if location.holds(bucket)]
         found = _name_filter(request, found, lambda bucket: bucket.name)
         return json_response(200, [self.bucket_view(bucket) for bucket in found])
@@ -163,7 +163,9 @@ class ObjectStorageRoutes:
         """The bucket a repository body names (values: name and the region fields), or a 404."""
         return self._bucket(Location(kind, account, values), values["name"])
 
-    def _location(self, kind, request):
+    def _location(self, kind, request, region_filter=False):
+        """Where the request looks. RegionId is declared on the bucket list only (read there as a filter,
+        INFERRED); the operations on one bucket declare none, so they find the bucket by name in the RegionType."""
         require_session(self.state, API, request)
         account = self.account(_required_query(request, "accountId"), COLLECTIONS[kind][1])
         if kind == "s3compatible":
@@ -173,7 +175,7 @@ class ObjectStorageRoutes:
                                    request.query_value("trustedServerCertificateThumbprint"))
         elif kind == "s3":
             values = {"regionType": _enum_query(request, "RegionType", S3_REGION_TYPES),
-                      "regionId": request.query_value("RegionId")}
+                      "regionId": request.query_value("RegionId") if region_filter else None}
         else:
             values = {"regionType": _enum_query(request, "RegionType", AZURE_REGION_TYPES)}
         return Location(kind, account, values)
@@ -205,8 +207,9 @@ class ObjectStorageRoutes:
                        if item.name == name and location.holds(item)), None)
         if bucket is None:
             noun = "container" if location.kind == "azure" else "bucket"
-            raise ApiError(404, f"The {noun} {name!r} was not found with cloud account {location.account.id} in the "
-                                "given region.", "ResourceNotFound")
+            where = ", ".join(f"{key} {value}" for key, value in location.values.items() if value)
+            raise ApiError(404, f"The {noun} {name!r} was not found with cloud account {location.account.id} "
+                                f"({location.account.user_name}) in {where}.", "ResourceNotFound")
         return bucket
 
     def bucket_view(self, bucket):

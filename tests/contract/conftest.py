@@ -1,7 +1,7 @@
 """The contract suite: third-party clients against the simulator that the harness started (make contract).
 
 The connection comes from the harness's VEEAM_* variables. Every VB365 answer a client gets is checked
-against the vendor's OpenAPI document in tests/data/vb365-openapi as it stands (simulator/tests/openapi_schemas.py).
+against the vendor's OpenAPI document in simulator/veeam_simulator/openapi as it stands (simulator/tests/openapi_schemas.py).
 """
 
 import json
@@ -26,13 +26,13 @@ class VendorSchemaCheck:
         self.checked = []
 
     def __call__(self, method, path, status, body):
-        template = vb365_template(path)
+        template = vb365_template(path, method)
         if template and is_declared(template, method):
             validate_response(template, method, status, body)
         elif status >= 400 and body:  # an error of a path outside the trimmed document: RESTExceptionInfo all the same
             validate(json.loads(body), "RESTExceptionInfo")
         else:
-            assert status >= 400, f"{method} {path} answered {status}: add the path to tests/data/vb365-openapi/trim.py"
+            assert status >= 400, f"{method} {path} answered {status}: add the path to simulator/veeam_simulator/openapi/trim.py"
         self.checked.append((method, template or path, status))
 
     async def httpx_hook(self, response):

@@ -151,6 +151,12 @@ def shared_secrets_place(scenario):
         expect_nothing_written(scenario.fleet, name)
 
 
+def expect_conformant(members, phase):
+    """No request broke its API's document (the harness prints each one that did)."""
+    for _simulator, ready in members:
+        check(not harness.report_nonconformant(ready), f"{phase}: requests that their API's document does not declare")
+
+
 def onboard(scenario):
     expect_recap(scenario.run(scenario.playbook + " --check", "check"), "--check", changed=True)
     expect_nothing_written(scenario.fleet, "--check")
@@ -160,6 +166,7 @@ def onboard(scenario):
         fleet_lab.control(ready, "DELETE", "journal")
     expect_recap(scenario.run(scenario.playbook, "rerun"), "rerun", changed=False)
     expect_nothing_written(scenario.fleet, "rerun")
+    expect_conformant(scenario.fleet, "onboard")
 
 
 def one_down(scenario):
@@ -179,6 +186,7 @@ def scenario_run(fleet, out):
     onboard(scenario)
     seen = one_down(scenario)
     scan(scenario.logs, seen + scenario.secrets([fleet[0], fleet[2]]))
+    expect_conformant([fleet[0], fleet[2]], "site2 down")
 
 
 def main():

@@ -13,7 +13,9 @@ OTHER_KEY_ID = "6c2d3b4e-5f60-4b7c-9d8e-0f1a2b3c4d5e"
 PROXY_ID = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 POOL_ID = "2b3c4d5e-6f70-4b8c-9dae-1f2a3b4c5d6e"
 REPO_ID = "0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f"
-FOLDERS = "/v8/S3Resources/buckets/m365-backups/folders"
+BUCKETS = "/v8/S3Resources/buckets"
+FOLDERS = BUCKETS + "/m365-backups/folders"
+BUCKET = {"regionType": "Global", "regionName": "Europe (Ireland)", "regionId": "eu-west-1", "name": "m365-backups"}
 S3_ACCOUNT = account(user_name="AKIASTORAGE0001", account_type="amazonS3Account")
 
 
@@ -59,10 +61,12 @@ def repository_params(**options):
 
 
 def script_lookups(server):
-    """The reads that resolve the names of repository_params: account, proxies, pools, keys, the bucket's folders."""
+    """The reads that resolve the names of repository_params: account, proxies, pools, keys, the bucket (its region)
+    and its folders."""
     server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT], sticky=True)
     server.add("GET", "/v8/Proxies", body=page([{"id": PROXY_ID, "hostName": "proxy01"}]), sticky=True)
     server.add("GET", "/v8/ProxyPools", body=page([{"id": POOL_ID, "name": "pool-a"}]), sticky=True)
     server.add("GET", "/v8/EncryptionKeys", body=[key(), key("key B", OTHER_KEY_ID)], sticky=True)
+    server.add("GET", BUCKETS, body=[BUCKET], sticky=True)
     server.add("GET", FOLDERS, body=[{"name": "exchange", "path": "m365-backups/exchange"}], sticky=True)
     return server

@@ -24,6 +24,8 @@ from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_storage_f
     OTHER_KEY_ID,
     POOL_ID,
     REPO_ID,
+    BUCKET,
+    BUCKETS,
     S3_ACCOUNT,
     client_for,
     key,
@@ -121,7 +123,7 @@ def test_an_unused_key_is_removed(server):
 
 def test_location_query_per_account_type():
     params = repository_params(service_point="https://s3.example", trust_server_certificate=True)
-    assert location_query("amazonS3Account", params) == {"RegionType": "Global", "RegionId": "eu-west-1"}
+    assert location_query("amazonS3Account", params) == {"RegionType": "Global"}  # no folder operation declares RegionId
     assert location_query("azureBlobAccount", params) == {"RegionType": "Global"}
     assert location_query("amazonS3CompatibleAccount", params) == {
         "ServicePoint": "https://s3.example", "CustomRegionId": "us-east-1", "trustServerCertificate": "true"}
@@ -129,7 +131,7 @@ def test_location_query_per_account_type():
 
 def test_a_missing_folder_is_created_once_and_an_existing_one_left_alone(server):
     folders = "/v8/S3Resources/buckets/m365-backups/folders"
-    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT], sticky=True)
+    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT], sticky=True).add("GET", BUCKETS, body=[BUCKET], sticky=True)
     server.add("GET", folders, body=[]).add("POST", folders, status=201, body={"name": "exchange", "path": "m365-backups/exchange"})
     server.add("GET", folders, body=[{"name": "exchange"}])
     params = repository_params()
@@ -138,7 +140,33 @@ def test_a_missing_folder_is_created_once_and_an_existing_one_left_alone(server)
     assert created["changed"] and created["diff"]["after"]["folders"] == ["exchange"]
     assert not again["changed"]
     post = server.calls("POST")[0]
-    assert post["json"] == {"name": "exchange"} and post["query"]["RegionId"] == ["eu-west-1"]
+    assert post["json"] == {"name": "exchange"}
+    assert post["query"] == {"accountId": [S3_ACCOUNT["id"]], "RegionType": ["Global"]}
+    assert [call["query"].get("RegionId") for call in server.calls("GET") if call["path"] == BUCKETS] == [None, None]
+
+
+@pytest.mark.parametrize("listed, words", [
+    ([dict(BUCKET, regionId="us-east-1")], "bucket 'm365-backups' is in region 'us-east-1' (the bucket list of cloud "
+                                           "account 'AKIASTORAGE0001' says so), not in region_id 'eu-west-1'"),
+    ([], "bucket 'm365-backups' was not found with the amazonS3Account cloud account 'AKIASTORAGE0001' (id %s) at "
+         "RegionType=Global, RegionId=eu-west-1" % S3_ACCOUNT["id"]),
+])
+def test_a_bucket_outside_region_id_is_refused_before_any_write(server, listed, words):
+    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT], sticky=True).add("GET", BUCKETS, body=listed)
+    with pytest.raises(InputError) as refused:
+        ensure_folder(client_for(server), repository_params(), check_mode=False, diff_mode=False)
+    assert words in str(refused.value)
+    assert [call["path"] for call in server.calls()] == ["/v8/Accounts", BUCKETS]
+
+
+def test_a_bucket_the_server_does_not_find_is_named_with_its_region_and_credential(server):
+    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT], sticky=True)
+    server.add("GET", "/v8/S3Resources/buckets/gone/folders", status=404,
+               body={"message": "The bucket 'gone' was not found.", "errorCode": "ResourceNotFound"})
+    with pytest.raises(InputError, match="bucket 'gone' was not found with the amazonS3Account cloud account "
+                                         "'AKIASTORAGE0001' .* at RegionType=Global. Check the bucket name"):
+        ensure_folder(client_for(server), repository_params(bucket="gone", region_id=None), check_mode=False,
+                      diff_mode=False)
 
 
 @pytest.mark.parametrize("options, words", [

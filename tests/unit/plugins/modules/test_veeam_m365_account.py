@@ -26,7 +26,8 @@ from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_fixtures 
 )
 
 
-OPENAPI = pathlib.Path(__file__).parents[3] / "data" / "vb365-openapi" / "vb365-rest-v8-accounts.json"
+# simulator/veeam_simulator/openapi/vb365-rest-v8-accounts.json, copied here by tools/sync_build_tree.py
+OPENAPI = pathlib.Path(__file__).parents[2] / "data" / "vb365-rest-v8-accounts.json"
 
 
 def run(server, **options):

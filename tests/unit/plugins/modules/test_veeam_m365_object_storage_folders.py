@@ -12,7 +12,7 @@ from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_fixtures 
     run_vb365_module,
     writes,
 )
-from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_storage_fixtures import FOLDERS, S3_ACCOUNT
+from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_storage_fixtures import BUCKET, BUCKETS, FOLDERS, S3_ACCOUNT
 
 SECOND_S3 = account(user_name="AKIASTORAGE0002", account_type="amazonS3Account", account_id=OTHER_ID)
 
@@ -34,8 +34,9 @@ def test_input_problems_of_every_item_are_listed_before_any_request(server):
     assert server.calls() == []
 
 
-def test_one_account_read_and_one_folder_read_per_bucket_whichever_account_sees_it(server):
-    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT, SECOND_S3])
+def test_one_account_read_and_one_bucket_and_folder_read_per_bucket_whichever_account_sees_it(server):
+    """The bucket list (its region, for region_id) and the folders: once per bucket."""
+    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT, SECOND_S3]).add("GET", BUCKETS, body=[BUCKET])
     server.add("GET", FOLDERS, body=[{"name": "exchange"}])
     server.add("POST", FOLDERS, status=201, body={"name": "sharepoint", "path": "m365-backups/sharepoint"})
     items = [folder("exchange"), folder("sharepoint"), folder("sharepoint", user_name="AKIASTORAGE0002")]
@@ -43,7 +44,7 @@ def test_one_account_read_and_one_folder_read_per_bucket_whichever_account_sees_
     assert [(item["item"], item["action"]) for item in result["folders"]] == [
         ("m365-backups/exchange", "unchanged"), ("m365-backups/sharepoint", "created"),
         ("m365-backups/sharepoint", "unchanged")]
-    assert requests_made(server) == [("GET", "/v8/Accounts"), ("GET", FOLDERS), ("POST", FOLDERS)]
+    assert requests_made(server) == [("GET", "/v8/Accounts"), ("GET", BUCKETS), ("GET", FOLDERS), ("POST", FOLDERS)]
     assert server.calls("GET", "/v8/Accounts")[0]["query"] == {}
     assert result["diff"] == [{"before": {"bucket": "m365-backups", "folders": ["exchange"]},
                                "after": {"bucket": "m365-backups", "folders": ["exchange", "sharepoint"]},
@@ -62,7 +63,7 @@ def test_azure_containers_of_two_storage_accounts_are_read_apart(server):
 
 
 def test_an_unknown_account_is_refused_before_any_write(server):
-    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT]).add("GET", FOLDERS, body=[])
+    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT]).add("GET", BUCKETS, body=[BUCKET]).add("GET", FOLDERS, body=[])
     result = run(server, [folder("exchange"), folder("sharepoint", user_name="AKIANOSUCHKEY")])
     assert result["msg"].startswith("folders do not fit the server, nothing was changed.")
     assert "m365-backups/sharepoint: account: no amazon_s3 cloud account has user_name 'AKIANOSUCHKEY'" in result["msg"]
@@ -70,7 +71,8 @@ def test_an_unknown_account_is_refused_before_any_write(server):
 
 
 def test_check_mode_predicts_the_folders_and_writes_nothing(server):
-    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT, SECOND_S3]).add("GET", FOLDERS, body=[])
+    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT, SECOND_S3]).add("GET", BUCKETS, body=[BUCKET])
+    server.add("GET", FOLDERS, body=[])
     result = run(server, [folder("exchange"), folder("exchange", user_name="AKIASTORAGE0002")], check_mode=True)
     assert [item["action"] for item in result["folders"]] == ["created", "unchanged"]
     assert result["folders"][0]["folder"] == {"name": "exchange", "path": None}

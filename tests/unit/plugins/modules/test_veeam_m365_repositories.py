@@ -7,6 +7,7 @@ from __future__ import annotations
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_m365_repositories
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_fixtures import requests_made, run_vb365_module, writes
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_storage_fixtures import (
+    BUCKETS,
     FOLDERS,
     POOL_ID,
     REPO_ID,
@@ -53,7 +54,7 @@ def test_one_read_of_each_list_then_one_write_per_change(server):
         ("m365-s3", "updated"), ("m365-new", "created"), ("m365-old", "removed"), ("m365-gone", "unchanged")]
     reads = [call for call in requests_made(server) if call[0] == "GET"]
     assert sorted(reads) == sorted([("GET", REPOS), ("GET", "/v8/Accounts"), ("GET", "/v8/Proxies"), ("GET", "/v8/ProxyPools"),
-                                    ("GET", "/v8/EncryptionKeys"), ("GET", FOLDERS)])
+                                    ("GET", "/v8/EncryptionKeys"), ("GET", BUCKETS), ("GET", FOLDERS)])
     assert writes(server) == [server.calls("PUT")[0], server.calls("POST", REPOS)[0], server.calls("DELETE")[0]]
     assert server.calls("POST", REPOS)[0]["json"]["proxyPoolId"] == POOL_ID
     assert [diff["before_header"] for diff in result["diff"]] == ["m365-s3", "m365-new", "m365-old"]

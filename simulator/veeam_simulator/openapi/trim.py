@@ -3,10 +3,10 @@ Accounts paths).
 
 Run by hand by a maintainer (no test runs it):
 
-    python tests/data/vb365-openapi/trim.py ../shared/openapi/vb365-rest-v8.json \
-        tests/data/vb365-openapi/vb365-rest-v8-accounts.json
+    python simulator/veeam_simulator/openapi/trim.py ../shared/openapi/vb365-rest-v8.json \
+        simulator/veeam_simulator/openapi/vb365-rest-v8-accounts.json
 
-Paths given after the two files replace the default ones (tests/data/vbaz-openapi/README.md uses that).
+Paths given after the two files replace the default ones (simulator/veeam_simulator/openapi/README-vbazure.md uses that).
 It prints the sha256 of the source document, to be recorded in README.md.
 """
 
