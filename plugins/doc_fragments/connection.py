@@ -1,40 +1,39 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The connection options every API's modules share (TLS, timeout, plain HTTP), next to that API's own fragment
-(vb365, vbgc, vbazure: server, port, login and token), which names its environment variables."""
+(vb365, vbgc, vbazure: server, port, login and token). One text, filled in for each API: its modules take
+connection.vb365_options, connection.vbgc_options or connection.vbazure_options, so that a page names only its own
+environment variables."""
 
 from __future__ import annotations
 
 
 class ModuleDocFragment:
-    DOCUMENTATION = r"""
+    # The one text, {env} standing for the API's prefix of environment variables. Not used by any module as it is.
+    TEMPLATE = r"""
 options:
   validate_certs:
     description:
       - Verify the server's TLS certificate. Turn off only in a lab; prefer O(ca_path).
-      - If not set, the environment variable of the module's API is used (E(VEEAM_VB365_VALIDATE_CERTS),
-        E(VEEAM_VBGC_VALIDATE_CERTS) or E(VEEAM_VBAZURE_VALIDATE_CERTS)).
+      - If not set, the value of the E({env}_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
   ca_path:
     description:
       - PEM file with the CA certificate(s) to trust for the server certificate.
-      - If not set, the environment variable of the module's API is used (E(VEEAM_VB365_CA_PATH), E(VEEAM_VBGC_CA_PATH)
-        or E(VEEAM_VBAZURE_CA_PATH)).
+      - If not set, the value of the E({env}_CA_PATH) environment variable is used.
     type: path
   timeout:
     description:
       - Seconds to wait for each HTTP answer. Failed requests are retried a few times within a bounded time.
-      - If not set, the environment variable of the module's API is used (E(VEEAM_VB365_TIMEOUT), E(VEEAM_VBGC_TIMEOUT)
-        or E(VEEAM_VBAZURE_TIMEOUT)).
+      - If not set, the value of the E({env}_TIMEOUT) environment variable is used.
     type: int
     default: 30
   allow_plain_http:
     description:
       - Allow O(server) to be a C(http://) URL. Plain HTTP sends the password and the tokens unencrypted, so it is
         refused unless this is V(true), and then every task warns. Only for a lab or a test service on a network you trust.
-      - If not set, the environment variable of the module's API is used (E(VEEAM_VB365_ALLOW_PLAIN_HTTP),
-        E(VEEAM_VBGC_ALLOW_PLAIN_HTTP) or E(VEEAM_VBAZURE_ALLOW_PLAIN_HTTP)).
+      - If not set, the value of the E({env}_ALLOW_PLAIN_HTTP) environment variable is used.
     type: bool
     default: false
 notes:
@@ -43,3 +42,10 @@ notes:
 requirements:
   - requests >= 2.25
 """
+
+
+# Filled in here, after the class: ansible-test's yamllint reads class attributes that are string literals (it lints
+# TEMPLATE above), and ansible-doc reads the class as Python, so it sees these too.
+ModuleDocFragment.VB365_OPTIONS = ModuleDocFragment.TEMPLATE.format(env="VEEAM_VB365")
+ModuleDocFragment.VBGC_OPTIONS = ModuleDocFragment.TEMPLATE.format(env="VEEAM_VBGC")
+ModuleDocFragment.VBAZURE_OPTIONS = ModuleDocFragment.TEMPLATE.format(env="VEEAM_VBAZURE")

@@ -24,12 +24,6 @@ attributes:
     details: Shows whether MFA is enabled before and after, and a masked C(secretKey) when a secret is issued.
     support: full
 options:
-  name:
-    description:
-      - Name of the user account, which must exist (see M(veeam_community.backup.veeam_gcp_user) or
-        M(veeam_community.backup.veeam_azure_user), by appliance).
-    type: str
-    required: true
   state:
     description:
       - V(enabled) enables MFA (or finishes an enrolment with O(code)), V(disabled) disables it.
@@ -89,8 +83,7 @@ options:
     type: path
   vault_path:
     description:
-      - KV version 2 path of this user's secret, relative to O(vault_mount_point), for example C(veeam/vbgc/ops1) or
-        C(veeam/vbazure/ops1).
+      - KV version 2 path of this user's secret, relative to O(vault_mount_point), for example C(veeam/ops1).
       - Required with O(secret_destination=vault).
     type: str
   vault_mount_point:

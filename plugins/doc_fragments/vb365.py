@@ -6,7 +6,8 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The options of this API only; every module adds veeam_community.backup.connection (TLS, timeout, plain HTTP).
+    # The options of this API only; every module adds veeam_community.backup.connection.vb365_options
+    # (TLS, timeout, plain HTTP).
     DOCUMENTATION = r"""
 options:
   server:
@@ -26,7 +27,7 @@ options:
     default: 4443
   auth_username:
     description:
-      - Account that logs in to the REST API (password grant), usually a Windows account such as C(CORP\\backupadmin).
+      - Account that logs in to the REST API (password grant), usually a Windows account such as C(CORP\backupadmin).
       - Required with O(auth_password) unless O(auth_token) is given.
       - If not set, the value of the E(VEEAM_VB365_USERNAME) environment variable is used.
     type: str

@@ -53,3 +53,31 @@ options:
     description: Thumbprint of the S3-compatible endpoint's self-signed certificate, to trust that one only.
     type: str
 """
+
+    # The list modules that come after a cloud account, folder or key task in the same run (the m365_object_storage role).
+    CREATED_EARLIER = r"""
+options:
+  created_earlier:
+    description:
+      - Only in check mode, where earlier tasks of the same run have created nothing - what they would create.
+        An item that names one of these is predicted (its diff shows it) instead of refused because it does not exist.
+        The new object's id shows as C((created by this run)).
+      - Ignored outside check mode, where the earlier tasks have created them.
+    type: dict
+    suboptions:
+      accounts:
+        description: User names of the cloud accounts an earlier task creates (the S3 access key or Azure storage account name).
+        type: list
+        elements: str
+        default: []
+      folders:
+        description: The folders an earlier task creates, each as C(bucket/folder).
+        type: list
+        elements: str
+        default: []
+      encryption_keys:
+        description: Descriptions of the encryption keys an earlier task adds.
+        type: list
+        elements: str
+        default: []
+"""

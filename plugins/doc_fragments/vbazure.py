@@ -6,7 +6,8 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The options of this API only; every module adds veeam_community.backup.connection (TLS, timeout, plain HTTP).
+    # The options of this API only; every module adds veeam_community.backup.connection.vbazure_options
+    # (TLS, timeout, plain HTTP).
     DOCUMENTATION = r"""
 options:
   server:

@@ -6,6 +6,9 @@ The single-object modules and the list modules go through it alike, so the names
 proxies, proxy pools, encryption keys) resolve the same way. A single-object module reads only the accounts its
 option names (the server's name filter); a list module reads the whole account list once (all_accounts=True).
 The folders of a bucket are read once per bucket, and a folder added (or predicted in check mode) joins them.
+
+In check mode, what earlier tasks of the same run would create (created_earlier: account user names, bucket/folder,
+encryption key descriptions) does not exist yet: it is predicted, with PREDICTED_ID for its id, instead of refused.
 """
 
 from __future__ import annotations
@@ -14,17 +17,31 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._errors imp
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import ACCOUNT_TYPES, canonical_type
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import pick_account, read_candidates
 
+# The id of an account or encryption key that an earlier task of the same run creates (check mode only).
+PREDICTED_ID = "(created by this run)"
+CREATED_EARLIER_OPTION = {"type": "dict", "options": {
+    "accounts": {"type": "list", "elements": "str", "default": []},
+    "folders": {"type": "list", "elements": "str", "default": []},
+    "encryption_keys": {"type": "list", "elements": "str", "default": [], "no_log": False},  # descriptions
+}}
+
 
 LOCATION_NAMES = ("RegionType", "ServicePoint", "CustomRegionId")  # the query names that say where a bucket is
 
 
 class Lookups:
-    def __init__(self, client, all_accounts=False):
+    def __init__(self, client, all_accounts=False, created_earlier=None):
+        """created_earlier: the created_earlier option in check mode (None outside it: a real run finds them)."""
         self.client = client
         self.all_accounts = all_accounts
+        self.created_earlier = created_earlier or {}
         self._lists = {}
         self._folders = {}
         self._buckets = {}
+
+    def created_by_this_run(self, kind, name):
+        """Whether an earlier task of this check mode run would create it (kind: a key of created_earlier)."""
+        return name in (self.created_earlier.get(kind) or [])
 
     def _once(self, name, read):
         if name not in self._lists:
@@ -47,6 +64,8 @@ class Lookups:
         """The account (as the API returns it) that an account option names; InputError when there is none."""
         found = pick_account(option, self._once("accounts", self.client.list_accounts) if self.all_accounts
                              else read_candidates(self.client, option))
+        if found is None and not option["id"] and self.created_by_this_run("accounts", option["user_name"]):
+            return {"id": PREDICTED_ID, "accountType": ACCOUNT_TYPES[option["account_type"]], "userName": option["user_name"]}
         if found is None:
             if option["id"]:
                 raise InputError("account: no cloud account has id %s." % option["id"])
@@ -59,6 +78,8 @@ class Lookups:
         bucket. Any account that sees a bucket sees its folders: the bucket is known by its place (storage kind,
         location, name), and an Azure container also by its storage account (the account's user name)."""
         place = _place(account, query, bucket)
+        if place not in self._folders and account["id"] == PREDICTED_ID:
+            return []  # the account is not there to ask yet; another account may read the same bucket later
         if place not in self._folders:
             kind = canonical_type(account.get("accountType"))
             try:

@@ -30,7 +30,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_objec
     location_problem,
     location_query,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import PREDICTED_ID, Lookups
 
 RETENTION_TYPES = {"item_level": "ItemLevel", "snapshot_based": "SnapshotBased"}
 PERIOD_TYPES = {"daily": "Daily", "monthly": "Monthly", "yearly": "Yearly"}
@@ -202,6 +202,8 @@ def resolve(lookups, params):
         ids["proxyPoolId"] = _by_name(lookups.pools(), "name", params["proxy_pool"], "backup proxy pool", "proxy_pool")
     if params["encryption_key"]:
         key = pick_key(lookups.keys(), params["encryption_key"])
+        if key is None and lookups.created_by_this_run("encryption_keys", params["encryption_key"]):
+            key = {"id": PREDICTED_ID}
         if key is None:
             raise InputError("encryption_key='%s': no encryption key has this description. Add it first with "
                              "veeam_m365_encryption_key." % params["encryption_key"])
@@ -284,7 +286,9 @@ def _check_folder(lookups, params, account):
     if not (account and params["bucket"] and params["folder"]):
         return  # _create names what is missing
     query = location_query(account_type_of(account), params)
-    if params["folder"] not in bucket_folders(lookups, account, query, params):
+    folder = "%s/%s" % (params["bucket"], params["folder"])
+    if params["folder"] not in bucket_folders(lookups, account, query, params) \
+            and not lookups.created_by_this_run("folders", folder):
         raise InputError("folder '%s' does not exist in bucket '%s'. Create it first with "
                          "veeam_m365_object_storage_folder(s)." % (params["folder"], params["bucket"]))
 

@@ -22,7 +22,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vbazure
-  - veeam_community.backup.connection
+  - veeam_community.backup.connection.vbazure_options
   - veeam_community.backup.vbazure.actiongroup
 attributes:
   check_mode:
@@ -88,7 +88,6 @@ seealso:
   - module: veeam_community.backup.veeam_azure_user_info
   - module: veeam_community.backup.veeam_azure_user_mfa
   - module: veeam_community.backup.veeam_azure_login
-  - module: veeam_community.backup.veeam_gcp_user
 """
 
 EXAMPLES = r"""

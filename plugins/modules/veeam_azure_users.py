@@ -21,7 +21,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vbazure
-  - veeam_community.backup.connection
+  - veeam_community.backup.connection.vbazure_options
   - veeam_community.backup.vbazure.actiongroup
 attributes:
   check_mode:
@@ -82,7 +82,7 @@ options:
         default: present
 seealso:
   - module: veeam_community.backup.veeam_azure_user
-  - module: veeam_community.backup.veeam_gcp_users
+  - module: veeam_community.backup.veeam_azure_user_info
 """
 
 EXAMPLES = r"""

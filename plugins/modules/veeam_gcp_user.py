@@ -19,7 +19,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vbgc
-  - veeam_community.backup.connection
+  - veeam_community.backup.connection.vbgc_options
   - veeam_community.backup.vbgc.actiongroup
 attributes:
   check_mode:
@@ -78,6 +78,7 @@ notes:
     The roles list is read only when a role given by name is not already on the account.
   - Messages from the appliance in the C(issues) of an answer are shown as warnings.
 seealso:
+  - module: veeam_community.backup.veeam_gcp_users
   - module: veeam_community.backup.veeam_gcp_user_info
   - module: veeam_community.backup.veeam_gcp_roles_info
   - module: veeam_community.backup.veeam_gcp_user_mfa

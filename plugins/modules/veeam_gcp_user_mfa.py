@@ -26,9 +26,15 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes.flow
   - veeam_community.backup.attributes
   - veeam_community.backup.vbgc
-  - veeam_community.backup.connection
+  - veeam_community.backup.connection.vbgc_options
   - veeam_community.backup.vbgc.actiongroup
   - veeam_community.backup.user_mfa
+options:
+  name:
+    description:
+      - Name of the user account, which must exist (see M(veeam_community.backup.veeam_gcp_user)).
+    type: str
+    required: true
 seealso:
   - module: veeam_community.backup.veeam_gcp_user
   - module: veeam_community.backup.veeam_gcp_login

@@ -89,8 +89,9 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vb365
-  - veeam_community.backup.connection
+  - veeam_community.backup.connection.vb365_options
   - veeam_community.backup.vb365.actiongroup
+  - veeam_community.backup.vb365_storage.created_earlier
 attributes:
   check_mode:
     support: full
@@ -156,7 +157,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._batch impo
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import CREATED_EARLIER_OPTION, Lookups
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import (
     current_folder,
     ensure_folder,
@@ -173,8 +174,8 @@ def item_key(item):
     return json.dumps(item, sort_keys=True)
 
 
-def apply_all(client, items, check_mode, diff_mode):
-    lookups = Lookups(client, all_accounts=True)
+def apply_all(client, items, check_mode, diff_mode, created_earlier=None):
+    lookups = Lookups(client, all_accounts=True, created_earlier=created_earlier if check_mode else None)
     items = [dict(item, state="present") for item in items]  # create only: every item is a folder to be present
     return apply_checked(items, label, lambda item: current_folder(lookups, item),
                          lambda item, _folder: ensure_folder(client, item, check_mode, diff_mode, lookups),
@@ -183,9 +184,11 @@ def apply_all(client, items, check_mode, diff_mode):
 
 def main():
     module = new_module(VB365Client, {"folders": {"type": "list", "elements": "dict", "required": True,
-                                                  "options": folder_spec()}})
+                                                  "options": folder_spec()},
+                                      "created_earlier": CREATED_EARLIER_OPTION})
     check_input(module, input_refusal(module.params["folders"], "folders", label, folder_input_problem, item_key, "folder"))
-    run(module, VB365Client, lambda client: apply_all(client, module.params["folders"], module.check_mode, module._diff))
+    run(module, VB365Client, lambda client: apply_all(client, module.params["folders"], module.check_mode, module._diff,
+                                                      module.params["created_earlier"]))
 
 
 if __name__ == "__main__":

@@ -171,8 +171,9 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vb365
-  - veeam_community.backup.connection
+  - veeam_community.backup.connection.vb365_options
   - veeam_community.backup.vb365.actiongroup
+  - veeam_community.backup.vb365_storage.created_earlier
 attributes:
   check_mode:
     support: full
@@ -251,7 +252,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._batch impo
 from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import CREATED_EARLIER_OPTION, Lookups
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_repository import (
     apply_repository,
     checked_repository,
@@ -268,8 +269,8 @@ def item_key(item):
     return item["name"].lower()
 
 
-def apply_all(client, items, check_mode, diff_mode):
-    lookups = Lookups(client, all_accounts=True)
+def apply_all(client, items, check_mode, diff_mode, created_earlier=None):
+    lookups = Lookups(client, all_accounts=True, created_earlier=created_earlier if check_mode else None)
     return apply_checked(items, label, lambda item: checked_repository(client, lookups, item),
                          lambda item, current: apply_repository(client, item, check_mode, diff_mode, current, lookups),
                          "repositories", "repository", diff_mode)
@@ -278,10 +279,11 @@ def apply_all(client, items, check_mode, diff_mode):
 def main():
     # The items take veeam_m365_repository's own options, so an option added there is an item option here too.
     module = new_module(VB365Client, {"repositories": {"type": "list", "elements": "dict", "required": True,
-                                                       "options": repository_spec()}})
+                                                       "options": repository_spec()},
+                                      "created_earlier": CREATED_EARLIER_OPTION})
     check_input(module, input_refusal(module.params["repositories"], "repositories", label, input_problem, item_key, "repository"))
     run(module, VB365Client, lambda client: apply_all(client, module.params["repositories"], module.check_mode,
-                                                      module._diff))
+                                                      module._diff, module.params["created_earlier"]))
 
 
 if __name__ == "__main__":

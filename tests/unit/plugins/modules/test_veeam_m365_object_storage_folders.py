@@ -77,3 +77,14 @@ def test_check_mode_predicts_the_folders_and_writes_nothing(server):
     assert [item["action"] for item in result["folders"]] == ["created", "unchanged"]
     assert result["folders"][0]["folder"] == {"name": "exchange", "path": None}
     assert writes(server) == []
+
+
+def test_check_mode_predicts_the_folder_of_an_account_an_earlier_task_creates(server):
+    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT], sticky=True)
+    created_earlier = {"accounts": ["AKIANEWKEY0001"]}
+    result = run(server, [folder("tenant-b", user_name="AKIANEWKEY0001")], check_mode=True, created_earlier=created_earlier)
+    assert [(item["item"], item["action"]) for item in result["folders"]] == [("m365-backups/tenant-b", "created")]
+    assert result["diff"][0]["after"] == {"bucket": "m365-backups", "folders": ["tenant-b"]}
+    assert requests_made(server) == [("GET", "/v8/Accounts")]  # the new account cannot be asked for its bucket yet
+    real = run(server, [folder("tenant-b", user_name="AKIANEWKEY0001")], created_earlier=created_earlier)
+    assert "no amazon_s3 cloud account has user_name 'AKIANEWKEY0001'" in real["msg"]

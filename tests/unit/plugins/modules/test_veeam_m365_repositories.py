@@ -87,3 +87,38 @@ def test_check_mode_predicts_every_item_and_writes_nothing(server):
     assert [entry["action"] for entry in result["repositories"]] == ["updated", "created"]
     assert result["repositories"][1]["repository"]["id"] is None
     assert writes(server) == []
+
+
+# What the m365_object_storage role's earlier tasks would create in a first check mode run: a new credential, its
+# folder and a new encryption key, none of them on the server yet.
+NEW_ACCOUNT = {"account_type": "amazon_s3", "user_name": "AKIANEWKEY0001"}
+CREATED_EARLIER = {"accounts": ["AKIANEWKEY0001"], "folders": ["m365-backups/tenant-b"], "encryption_keys": ["key new"]}
+
+
+def test_check_mode_predicts_an_item_whose_account_folder_and_key_an_earlier_task_creates(server):
+    script_lookups(server).add("GET", REPOS, body=page([repository()]))
+    new = item(name="m365-new", account=NEW_ACCOUNT, folder="tenant-b", encryption_key="key new")
+    rotated = item(encryption_key=None, account=NEW_ACCOUNT)  # an existing repository moves to the new credential
+    result = run(server, [new, rotated], check_mode=True, created_earlier=CREATED_EARLIER)
+    assert not result.get("failed"), result.get("msg")
+    assert [(entry["item"], entry["action"]) for entry in result["repositories"]] == [
+        ("m365-new", "created"), ("m365-s3", "updated")]
+    created, updated = result["diff"]
+    assert created["before_header"] == "m365-new" and created["before"] == {}
+    assert created["after"]["accountId"] == created["after"]["encryptionKeyId"] == "(created by this run)"
+    assert created["after"]["folder"] == "tenant-b" and created["after"]["objectStorageEncryptionEnabled"]
+    assert updated["after"]["accountId"] == "(created by this run)" != updated["before"]["accountId"]
+    assert writes(server) == []
+    assert ("GET", "/v8/S3Resources/buckets/m365-backups/folders") not in requests_made(server)  # the new account's bucket
+
+
+def test_created_earlier_is_only_for_check_mode_and_only_for_what_it_names(server):
+    script_lookups(server).add("GET", REPOS, body=page([]), sticky=True)
+    new = item(name="m365-new", account=NEW_ACCOUNT, folder="tenant-b", encryption_key="key new")
+    real = run(server, [new], created_earlier=CREATED_EARLIER)
+    assert real["failed"] and "no amazon_s3 cloud account has user_name 'AKIANEWKEY0001'" in real["msg"]
+    other = run(server, [item(name="m365-new", encryption_key="key typo")], check_mode=True, created_earlier=CREATED_EARLIER)
+    assert other["failed"] and "encryption_key='key typo': no encryption key has this description" in other["msg"]
+    folder = run(server, [item(name="m365-new", folder="typo")], check_mode=True, created_earlier=CREATED_EARLIER)
+    assert folder["failed"] and "folder 'typo' does not exist in bucket 'm365-backups'" in folder["msg"]
+    assert writes(server) == []
