@@ -43,6 +43,11 @@ class Lookups:
         """Whether an earlier task of this check mode run would create it (kind: a key of created_earlier)."""
         return name in (self.created_earlier.get(kind) or [])
 
+    @staticmethod
+    def predicted(account):
+        """Whether the account is one an earlier task of this check mode run would create: nothing to ask it yet."""
+        return account["id"] == PREDICTED_ID
+
     def _once(self, name, read):
         if name not in self._lists:
             self._lists[name] = read()
@@ -78,7 +83,7 @@ class Lookups:
         bucket. Any account that sees a bucket sees its folders: the bucket is known by its place (storage kind,
         location, name), and an Azure container also by its storage account (the account's user name)."""
         place = _place(account, query, bucket)
-        if place not in self._folders and account["id"] == PREDICTED_ID:
+        if place not in self._folders and self.predicted(account):
             return []  # the account is not there to ask yet; another account may read the same bucket later
         if place not in self._folders:
             kind = canonical_type(account.get("accountType"))

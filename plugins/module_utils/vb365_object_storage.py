@@ -110,7 +110,7 @@ def in_region(bucket, region_id):
 def bucket_folders(lookups, account, query, params):
     """The folder names of params' bucket. An S3 region_id is checked first against the bucket list, which answers
     with each bucket's region: the folder operations declare no region id, so a server would not check it."""
-    if account_type_of(account) == S3 and params["region_id"]:
+    if account_type_of(account) == S3 and params["region_id"] and not lookups.predicted(account):
         bucket = lookups.bucket(account, query, params["bucket"])
         if bucket is None:
             raise InputError(bucket_not_found(account, query, params["bucket"], params["region_id"]))
