@@ -111,7 +111,7 @@ def only(key, job):
 
 def vb365(world, path):
     """GET path of the VB365 API, logged in as its administrator (to read back what the job stored)."""
-    token = requests.post(world.sim["vb365_server"] + "/v8/Token", verify=world.sim["ca_path"], timeout=30, data={
+    token = requests.post(world.sim["vb365_server"] + "/v8/token", verify=world.sim["ca_path"], timeout=30, data={
         "grant_type": "password", "username": world.sim["sim_username"], "password": world.sim["sim_password"]})
     token.raise_for_status()
     response = requests.get(world.sim["vb365_server"] + path, verify=world.sim["ca_path"], timeout=30,
