@@ -217,7 +217,7 @@ def test_a_new_repository_in_check_mode_writes_nothing_and_names_are_checked(ser
 
 
 def test_a_folder_create_answered_503_after_the_server_acted_is_not_sent_again_and_is_a_change(server):
-    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT], sticky=True)
+    server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT], sticky=True).add("GET", BUCKETS, body=[BUCKET], sticky=True)
     server.add("GET", FOLDERS, body=[]).add("POST", FOLDERS, status=503)
     server.add("GET", FOLDERS, body=[{"name": "teams"}])
     server.add("POST", FOLDERS, status=409, body={"message": "The folder already exists."})
