@@ -68,7 +68,9 @@ def texts(node):
 
 
 def foreign_env_variables(text, client):
-    return sorted({name for name in re.findall(r"VEEAM_[A-Z0-9_]+", text) if not name.startswith(client.env_prefix + "_")})
+    """The environment variables of another API's connection options that text names (VEEAM_VAULT_* belong to none)."""
+    others = tuple(other.env_prefix + "_" for other in CLIENT_OF_PREFIX.values() if other is not client)
+    return sorted({name for name in re.findall(r"VEEAM_[A-Z0-9_]+", text) if name.startswith(others)})
 
 
 @pytest.mark.parametrize("name", MODULES)
