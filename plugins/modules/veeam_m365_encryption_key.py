@@ -15,8 +15,10 @@ description:
     left as it is, whatever O(password) says, and the task reports no change.
   - The API lets several keys share a description, so after adding a key the module reads the keys of that
     description again. When parallel tasks each added one, the key with the lowest id stays and each task removes
-    only the one it added (with a warning); the task whose key stays reports the change. An add whose answer is
-    lost (HTTP 503, a dropped connection) is not repeated blindly; the module first reads whether the key exists.
+    only the one it added (with a warning); the task whose key stays reports the change. This is best effort, as the
+    API cannot add a key only if none exists. Where duplicates remain, the next run fails before any write and names
+    exactly the ids to remove. An add whose answer is lost (HTTP 503, a dropped connection) is not repeated blindly;
+    the module first reads whether the key exists.
 author:
   - Veeam community collection maintainers (@veeam-community)
 options:
