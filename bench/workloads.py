@@ -68,13 +68,14 @@ LIBRARY = {"ANSIBLE_LIBRARY": str(PROBES_DIR)}
 
 # What the import-time table measures: the libraries, the collection's module_utils, its modules, and the probes.
 COLLECTION = "ansible_collections.veeam_community.backup.plugins"
-MODULE_UTILS = ("_http", "_connection", "_runner", "vb365", "vb365_account", "vbgc", "vbgc_user", "vbazure", "vbazure_user")
+MODULE_UTILS = ("core.http_client", "core.connection", "core.runner", "vb365.client", "vb365.account", "vbgc.client", "vbgc.user",
+                "vbazure.client", "vbazure.user")
 IMPORT_TARGETS = [
     ("ansible.module_utils.basic", "what every module imports (ping too)"),
     ("requests", "requests, the HTTP library"),
     ("pyotp", "pyotp, TOTP codes (MFA)"),
     ("segno", "segno, QR codes (MFA; veeam_gcp_user_mfa imports it only to write a QR code)"),
-    *((f"{COLLECTION}.module_utils.{name}", f"module_utils/{name}.py") for name in MODULE_UTILS),
+    *((f"{COLLECTION}.module_utils.{name}", f"module_utils/{name.replace('.', '/')}.py") for name in MODULE_UTILS),
     *((f"{COLLECTION}.modules.{name}", name) for name in NOOP_TASKS),
     *((name, f"probe {name}") for name in PROBES),
 ]
@@ -176,8 +177,9 @@ def import_costs(collections_path, out, repeats=5):
     for sub in ("module_utils", "modules"):
         target = tree / "ansible_collections" / "veeam_community" / "backup" / "plugins" / sub
         target.mkdir(parents=True)
-        for file in (source / sub).glob("*.py"):
-            shutil.copy(file, target / file.name)
+        for file in (source / sub).rglob("*.py"):
+            (target / file.relative_to(source / sub)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(file, target / file.relative_to(source / sub))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join((str(tree), str(PROBES_DIR))), PYTHONDONTWRITEBYTECODE="1")
     results = {}
     for target, _what in IMPORT_TARGETS:

@@ -16,15 +16,15 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK, unlogged_secret_problem
-from ansible_collections.veeam_community.backup.plugins.module_utils._mfa_secrets import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK, unlogged_secret_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mfa_secrets import (
     VAULT_OPTIONS,
     destination_problems,
     secret_data,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils._totp import totp_now
-from ansible_collections.veeam_community.backup.plugins.module_utils.mfa_enrolment import secret_in_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.totp import totp_now
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mfa_enrolment import secret_in_result
 
 KV2_WRITE = "community.hashi_vault.vault_kv2_write"
 # What an AWX Vault credential injects for an AppRole login: AWX refuses to inject the ANSIBLE_HASHI_VAULT_* variables

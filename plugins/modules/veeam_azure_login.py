@@ -75,8 +75,8 @@ expires_in:
   sample: 900
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import login_module_main
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import login_module_main
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
 
 
 def main():

@@ -131,10 +131,10 @@ user:
     isDefault: false
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure_user import USER, USER_SPEC, input_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.user import USER, USER_SPEC, input_problem
 
 
 def main():

@@ -69,9 +69,9 @@ users:
       isDefault: true
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
 
 
 def gather(name, client):

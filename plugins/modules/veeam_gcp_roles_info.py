@@ -59,9 +59,9 @@ roles:
       description: Performs restores and views session statistics only.
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient, describe_roles, match_roles
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient, describe_roles, match_roles
 
 
 def gather(module, client):

@@ -69,9 +69,9 @@ users:
           name: Portal Administrator
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
 
 
 def gather(name, client):

@@ -135,15 +135,15 @@ enrollment_token:
   sample: NUY3QjE4QTQ...
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.mfa_enrolment import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mfa_enrolment import (
     ARGUMENT_SPEC,
     Enrolment,
     secret_in_result,
     validate,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient, check_user_name
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient, check_user_name
 
 
 def main():

@@ -148,11 +148,11 @@ users:
             name: Portal Operator
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import input_refusal
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc_user import USER, USER_SPEC, input_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import input_refusal
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.user import USER, USER_SPEC, input_problem
 
 ARGUMENT_SPEC = {
     "users": {

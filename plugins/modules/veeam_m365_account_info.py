@@ -97,9 +97,9 @@ accounts:
           href: https://vb365.example.com:4443/v8/Accounts/8a0b7d5e-2f1c-4c6b-9a3e-5d7f1e2c4b6a
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import (
     ACCOUNT_TYPES,
     VB365Client,
     filter_options,

@@ -96,10 +96,10 @@ encryption_key:
     organizationId: null
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_encryption_key import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import (
     ensure_key,
     input_problem,
     key_spec,

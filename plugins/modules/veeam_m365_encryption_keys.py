@@ -122,17 +122,17 @@ encryption_keys:
         organizationId: null
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_checked, input_refusal
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_encryption_key import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import apply_checked, input_refusal
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import (
     apply_key,
     checked_key,
     input_problem,
     key_spec,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import Lookups
 
 
 def label(item):

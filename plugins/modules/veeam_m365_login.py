@@ -75,8 +75,8 @@ expires_in:
   sample: 3600
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import login_module_main
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import login_module_main
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
 
 
 def main():

@@ -153,12 +153,12 @@ folders:
 
 import json
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_checked, input_refusal
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import CREATED_EARLIER_OPTION, Lookups
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import apply_checked, input_refusal
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import CREATED_EARLIER_OPTION, Lookups
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.object_storage import (
     current_folder,
     ensure_folder,
     folder_input_problem,

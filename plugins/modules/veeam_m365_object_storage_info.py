@@ -67,10 +67,10 @@ buckets:
       folders: [exchange, sharepoint]
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client, path_name_problem
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client, path_name_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.object_storage import (
     account_option,
     account_problem,
     location_options,

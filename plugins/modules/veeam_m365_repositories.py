@@ -248,12 +248,12 @@ repositories:
         retentionType: SnapshotBased
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_checked, input_refusal
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import CREATED_EARLIER_OPTION, Lookups
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_repository import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import apply_checked, input_refusal
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import CREATED_EARLIER_OPTION, Lookups
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import (
     apply_repository,
     checked_repository,
     input_problem,

@@ -231,10 +231,10 @@ repository:
       s3Folder: exchange
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._runner import check_input, run
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_repository import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import (
     ensure_repository,
     input_problem,
     repository_spec,

@@ -11,10 +11,10 @@ import pytest
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import connection_spec
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import connection_spec
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
 from ansible_collections.veeam_community.backup.tests.awx.awx_guide import blocks
 from ansible_collections.veeam_community.backup.tests.awx.awx_injectors import (
     HIDDEN,

@@ -15,10 +15,10 @@ from ansible.cli.doc import DocCLI
 from ansible.plugins.loader import fragment_loader
 from ansible.utils.plugin_docs import get_docstring
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import connection_spec
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import connection_spec
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
 
 ROOT = pathlib.Path(__file__).parents[3]
 COLLECTION = "veeam_community.backup"

@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import HttpClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HttpClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_fixtures import ACCOUNT_ID, account
 
 KEY_ID = "5b1c2a3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"

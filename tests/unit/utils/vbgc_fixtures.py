@@ -5,8 +5,8 @@ a client against it."""
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import build_client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import build_client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
 from ansible_collections.veeam_community.backup.tests.unit.utils.module_runner import run_module
 
 TOKEN = "/api/v1/token"

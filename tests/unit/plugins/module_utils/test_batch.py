@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import ItemFailed, apply_checked, apply_items, item_problems, refuse
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import ItemFailed, apply_checked, apply_items, item_problems, refuse
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError
 
 
 def apply_by_table(table):

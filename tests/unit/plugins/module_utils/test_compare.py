@@ -4,9 +4,9 @@
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import changed_fields, make_diff
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.compare import changed_fields, make_diff
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
 
 
 def test_changed_fields_skips_unmanaged_and_compares_unordered_keys_as_sets():

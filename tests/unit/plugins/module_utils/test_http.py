@@ -9,15 +9,15 @@ import time
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import ApiClient
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.api_client import ApiClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import (
     ADVICE, build_base_url, build_client, connection_spec)
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, OutcomeUnknown, VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import HttpClient, quote_segment
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK, redact, redact_text
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import VBAzureClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, OutcomeUnknown, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HttpClient, quote_segment
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK, redact, redact_text
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
 
 
 def client_for(server, **kwargs):

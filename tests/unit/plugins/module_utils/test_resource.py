@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import HttpClient
-from ansible_collections.veeam_community.backup.plugins.module_utils._resource import CreatedMeanwhile, send_once
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HttpClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import CreatedMeanwhile, send_once
 
 ITEMS = "/items"
 

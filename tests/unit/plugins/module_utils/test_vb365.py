@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import HttpClient
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HttpClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import (
     VB365Client,
     comparable,
     lowercase_problem,

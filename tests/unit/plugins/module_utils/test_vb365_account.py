@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import HttpClient
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HttpClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.account import (
     ensure_account,
     input_problem,
     look_alikes,

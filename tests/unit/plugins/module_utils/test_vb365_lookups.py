@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import check_items
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_repository import ensure_repository
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import check_items
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import Lookups
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import ensure_repository
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_fixtures import OTHER_ID, account
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_storage_fixtures import (
     FOLDERS,

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_encryption_key import ensure_key
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_encryption_key import input_problem as key_problem
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import ensure_key
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import input_problem as key_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.object_storage import (
     ensure_folder,
     folder_input_problem,
     location_query,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_repository import ensure_repository
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_repository import input_problem as repo_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import ensure_repository
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import input_problem as repo_problem
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_storage_fixtures import (
     FOLDERS,
     KEY_ID,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_repository import ensure_repository, input_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import ensure_repository, input_problem
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_fixtures import ACCOUNT_ID, account
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_storage_fixtures import (
     REPO_ID,

@@ -8,11 +8,12 @@ from __future__ import annotations
 import pyotp
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils import _totp, vbgc
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import connection_spec
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import VBGCClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core import totp as _totp
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import client as vbgc
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import connection_spec
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
 from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
     ADMIN_ROLE,
     ALL_ROLES,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc_user import USER, appliance_problem, input_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.user import USER, appliance_problem, input_problem
 from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import ALL_ROLES, OPERATOR_ROLE, ROLES, USERS, new_client, user_body
 
 

@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
 from ansible_collections.veeam_community.backup.plugins.modules import (
     veeam_gcp_login,
     veeam_gcp_user,

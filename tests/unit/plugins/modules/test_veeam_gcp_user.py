@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp_user
 from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
     ADMIN_ROLE,

@@ -13,8 +13,8 @@ import sys
 import pyotp
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils import _totp
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.core import totp as _totp
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp_user_mfa
 from ansible_collections.veeam_community.backup.tests.unit.utils.mfa_fixtures import (
     ENROLMENT,

@@ -10,7 +10,7 @@ import stat
 
 import pytest
 
-from ansible_collections.veeam_community.backup.plugins.module_utils import _mfa_secrets
+from ansible_collections.veeam_community.backup.plugins.module_utils.core import mfa_secrets as _mfa_secrets
 from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
     MFA_SECRET,
     api_calls,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp_users
 from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import (
     ALL_ROLES,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_m365_encryption_keys
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_fixtures import requests_made, run_vb365_module, writes
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_storage_fixtures import (

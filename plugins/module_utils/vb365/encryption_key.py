@@ -8,13 +8,13 @@ left as it is, and update_password=always is refused before any request.
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import ALWAYS, STATE_OPTION, UPDATE_PASSWORD_OPTION
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils._resource import send_once
-from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import normalize_uuid, uuid_option_problem
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.compare import ALWAYS, STATE_OPTION, UPDATE_PASSWORD_OPTION
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import send_once
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import normalize_uuid, uuid_option_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import Lookups
 
 
 def key_spec():

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError, explained
-from ansible_collections.veeam_community.backup.plugins.module_utils._totp import totp_now
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import VeeamApiError, explained
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.totp import totp_now
 
 
 class ApiClient:

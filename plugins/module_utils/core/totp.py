@@ -11,7 +11,7 @@ except ImportError:
 else:
     HAS_PYOTP = True
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, MissingLibraryError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, MissingLibraryError
 
 
 def missing_pyotp(purpose):

@@ -9,9 +9,9 @@ with an mfa_token, and changePassword with the administrator's own password. It 
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import TokenGrantClient
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError, explained
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import quote_segment
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.api_client import TokenGrantClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError, explained
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import quote_segment
 
 TOKEN_PATH = "/api/oauth2/token"  # noqa: S105 - a URL path
 USERS_PATH = "/api/v8.1/users"

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 import re
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import TokenGrantClient
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError, explained
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import quote_segment
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import redact_text
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.api_client import TokenGrantClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError, explained
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import quote_segment
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import redact_text
 
 TOKEN_PATH = "/api/v1/token"  # noqa: S105 - a URL path
 USERS_PATH = "/api/v1/users"

@@ -5,8 +5,8 @@ then applied in order, one result per item; a failure names the item and keeps t
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
 
 
 class ItemFailed(VeeamApiError):

@@ -13,9 +13,9 @@ encryption key descriptions) does not exist yet: it is predicted, with PREDICTED
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import ACCOUNT_TYPES, canonical_type
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_account import pick_account, read_candidates
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import ACCOUNT_TYPES, canonical_type
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.account import pick_account, read_candidates
 
 # The id of an account or encryption key that an earlier task of the same run creates (check mode only).
 PREDICTED_ID = "(created by this run)"

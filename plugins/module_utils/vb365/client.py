@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._api_client import ApiClient
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import quote_segment, segment_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.api_client import ApiClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import quote_segment, segment_problem
 
 LOGIN_PATH = "/v8/token"
 LOGOUT_PATH = "/v8/token/logout"

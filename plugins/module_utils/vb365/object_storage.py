@@ -9,17 +9,17 @@ and the repository logic use it.
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils._resource import CreatedMeanwhile, send_once
-from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import CreatedMeanwhile, send_once
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import (
     ACCOUNT_TYPES,
     canonical_type,
     filter_options,
     path_name_problem,
     uuid_option_problem,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import Lookups, bucket_not_found
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import Lookups, bucket_not_found
 
 S3, S3_COMPATIBLE, AZURE = ACCOUNT_TYPES["amazon_s3"], ACCOUNT_TYPES["s3_compatible"], ACCOUNT_TYPES["azure_blob"]
 # Account type -> objectStorage.type of a repository, and the fields of its bucket and folder.

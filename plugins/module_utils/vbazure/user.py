@@ -8,17 +8,17 @@ _create and _update write (nothing in check mode); USER runs them with the skele
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.compare import (
     ALWAYS,
     STATE_OPTION,
     UPDATE_PASSWORD_OPTION,
     changed_fields,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils._resource import appliance_users, send_once
-from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import appliance_users, send_once
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import (
     ADMIN_ROLE,
     IDENTITY_PROVIDER,
     INTERNAL,

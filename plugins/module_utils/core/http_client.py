@@ -28,8 +28,8 @@ else:
 
 from urllib.parse import quote, urlsplit
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, OutcomeUnknown, VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import redact_text
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, OutcomeUnknown, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import redact_text
 
 # Answers after which a request is tried again. A server may send 429 or 503 after it acted (a 503 from a node that
 # stopped mid-request), and 502 or 504 come from a gateway that may have forwarded the request: so only idempotent

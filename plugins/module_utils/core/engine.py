@@ -8,10 +8,10 @@ A product's resource file (vbgc_user.py, vbazure_user.py) supplies only what dif
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._batch import apply_checked
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import DUPLICATE_STATUSES, UNKNOWN
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, OutcomeUnknown, VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import apply_checked
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.compare import DUPLICATE_STATUSES, UNKNOWN
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, OutcomeUnknown, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
 
 
 class CreatedMeanwhile(Exception):

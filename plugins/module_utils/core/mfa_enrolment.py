@@ -13,9 +13,9 @@ from __future__ import annotations
 import itertools
 import os
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, MissingLibraryError, VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK, SecretInResult
-from ansible_collections.veeam_community.backup.plugins.module_utils._mfa_secrets import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, MissingLibraryError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK, SecretInResult
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mfa_secrets import (
     DESTINATIONS,
     destination_problems,
     load_segno,
@@ -23,8 +23,8 @@ from ansible_collections.veeam_community.backup.plugins.module_utils._mfa_secret
     secret_data,
     write_qr_code,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
-from ansible_collections.veeam_community.backup.plugins.module_utils._totp import missing_pyotp, totp_now
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.totp import missing_pyotp, totp_now
 
 ARGUMENT_SPEC = {
     "name": {"type": "str", "required": True},

@@ -10,18 +10,18 @@ never fail_json, so that the list module can name the item that failed. The list
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.compare import (
     ALWAYS,
     STATE_OPTION,
     UNKNOWN,
     UPDATE_PASSWORD_OPTION,
     changed_fields,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError, VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils._resource import CreatedMeanwhile, removal_result, send_once
-from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import CreatedMeanwhile, removal_result, send_once
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import (
     ACCOUNT_TYPES,
     canonical_type,
     comparable,

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._connection import build_client, new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import MissingLibraryError, VeeamApiError
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import SecretInResult, unlogged_secret_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import build_client, new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import MissingLibraryError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import SecretInResult, unlogged_secret_problem
 
 
 def failure_message(error):

@@ -16,7 +16,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.common.validation import check_required_one_of, check_required_together
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._http import HttpClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HttpClient
 
 
 def _env(prefix, name):

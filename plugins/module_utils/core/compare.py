@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._mask import redact
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import redact
 
 ALWAYS = "always"  # update_password=always
 UNKNOWN = object()  # "not read yet": an ensure function reads the object itself

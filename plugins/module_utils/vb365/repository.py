@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import STATE_OPTION, changed_fields
-from ansible_collections.veeam_community.backup.plugins.module_utils._errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils._resource import CreatedMeanwhile, send_once
-from ansible_collections.veeam_community.backup.plugins.module_utils._result import module_result
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import path_name_problem
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_encryption_key import pick_key
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_object_storage import (
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.compare import STATE_OPTION, changed_fields
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import CreatedMeanwhile, send_once
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import path_name_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import pick_key
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.object_storage import (
     BUCKET_FIELDS,
     FOLDER_FIELDS,
     S3_COMPATIBLE,
@@ -30,7 +30,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_objec
     location_problem,
     location_query,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365_lookups import PREDICTED_ID, Lookups
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import PREDICTED_ID, Lookups
 
 RETENTION_TYPES = {"item_level": "ItemLevel", "snapshot_based": "SnapshotBased"}
 PERIOD_TYPES = {"daily": "Daily", "monthly": "Monthly", "yearly": "Yearly"}

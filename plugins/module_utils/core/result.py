@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils._compare import make_diff
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.compare import make_diff
 
 
 def module_result(changed, diff_mode, before=None, after=None, diffs=None, **values):
