@@ -140,7 +140,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.use
 def main():
     module = new_module(VBAzureClient, USER_SPEC, required_if=[("update_password", "always", ["password"])])
     check_input(module, input_problem(module.params))
-    run(module, VBAzureClient, lambda client: USER.ensure(client, module.params, module.check_mode, module._diff))
+    run(module, lambda client: USER.ensure(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

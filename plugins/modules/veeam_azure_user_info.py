@@ -83,7 +83,7 @@ def gather(name, client):
 
 def main():
     module = new_module(VBAzureClient, {"name": {"type": "str"}})
-    run(module, VBAzureClient, lambda client: gather(module.params["name"], client))
+    run(module, lambda client: gather(module.params["name"], client))
 
 
 if __name__ == "__main__":

@@ -149,7 +149,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.cli
 def main():
     module = new_module(VBAzureClient, ARGUMENT_SPEC, required_together=[("code", "enrollment_token")])
     check_input(module, validate(module.params, check_user_name))
-    run(module, VBAzureClient, lambda client: Enrolment(client, module.params, module.check_mode, module._diff,
+    run(module, lambda client: Enrolment(client, module.params, module.check_mode, module._diff,
                                                         module.warn).ensure(),
         secret=secret_in_result(module.params))
 

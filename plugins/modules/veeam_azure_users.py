@@ -153,7 +153,7 @@ def main():
     module = new_module(VBAzureClient, ARGUMENT_SPEC)
     users = module.params["users"]
     check_input(module, input_refusal(users, "users", USER.label, input_problem, USER.key, "user"))
-    run(module, VBAzureClient, lambda client: USER.ensure_all(client, users, module.check_mode, module._diff))
+    run(module, lambda client: USER.ensure_all(client, users, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ def gather(module, client):
 
 def main():
     module = new_module(VBGCClient, {"name": {"type": "list", "elements": "str"}})
-    run(module, VBGCClient, lambda client: gather(module, client))
+    run(module, lambda client: gather(module, client))
 
 
 if __name__ == "__main__":

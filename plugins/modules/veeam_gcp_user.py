@@ -156,7 +156,7 @@ def main():
     module = new_module(VBGCClient, USER_SPEC, required_if=[("update_password", "always", ["password"])],
                         required_by={"old_password": "password"})
     check_input(module, input_problem(module.params))
-    run(module, VBGCClient, lambda client: USER.ensure(client, module.params, module.check_mode, module._diff))
+    run(module, lambda client: USER.ensure(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

@@ -204,7 +204,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.accou
 def main():
     module = new_module(VB365Client, account_spec())
     check_input(module, input_problem(module.params))
-    run(module, VB365Client, lambda client: ensure_account(client, module.params, module.check_mode, module._diff))
+    run(module, lambda client: ensure_account(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

@@ -141,7 +141,7 @@ def main():
         accounts = [public_view(account) for account in fetch(client, module.params) if matches(account, criteria)]
         return {"changed": False, "accounts": accounts}
 
-    run(module, VB365Client, work)
+    run(module, work)
 
 
 if __name__ == "__main__":

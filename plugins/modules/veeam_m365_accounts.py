@@ -180,7 +180,7 @@ def apply_all(client, items, check_mode, diff_mode):
 def main():
     module = new_module(VB365Client, argument_spec())
     check_input(module, input_refusal(module.params["accounts"], "accounts", describe, input_problem, item_key, "account"))
-    run(module, VB365Client, lambda client: apply_all(client, module.params["accounts"], module.check_mode, module._diff))
+    run(module, lambda client: apply_all(client, module.params["accounts"], module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

@@ -109,7 +109,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encry
 def main():
     module = new_module(VB365Client, key_spec())
     check_input(module, input_problem(module.params))
-    run(module, VB365Client, lambda client: ensure_key(client, module.params, module.check_mode, module._diff))
+    run(module, lambda client: ensure_key(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

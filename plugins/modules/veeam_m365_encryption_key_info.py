@@ -57,7 +57,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encry
 
 def main():
     module = new_module(VB365Client, {"description": {"type": "str"}})
-    run(module, VB365Client, lambda client: read_keys(client, module.params))
+    run(module, lambda client: read_keys(client, module.params))
 
 
 if __name__ == "__main__":

@@ -151,7 +151,7 @@ def main():
     module = new_module(VB365Client, {"encryption_keys": {"type": "list", "elements": "dict", "required": True,
                                                           "no_log": False, "options": key_spec()}})
     check_input(module, input_refusal(module.params["encryption_keys"], "encryption_keys", label, input_problem, label, "encryption key"))
-    run(module, VB365Client, lambda client: apply_all(client, module.params["encryption_keys"], module.check_mode,
+    run(module, lambda client: apply_all(client, module.params["encryption_keys"], module.check_mode,
                                                       module._diff))
 
 

@@ -83,7 +83,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.objec
 def main():
     module = new_module(VB365Client, folder_spec())
     check_input(module, folder_input_problem(module.params))
-    run(module, VB365Client, lambda client: ensure_folder(client, module.params, module.check_mode, module._diff))
+    run(module, lambda client: ensure_folder(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

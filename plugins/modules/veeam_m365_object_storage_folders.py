@@ -187,7 +187,7 @@ def main():
                                                   "options": folder_spec()},
                                       "created_earlier": CREATED_EARLIER_OPTION})
     check_input(module, input_refusal(module.params["folders"], "folders", label, folder_input_problem, item_key, "folder"))
-    run(module, VB365Client, lambda client: apply_all(client, module.params["folders"], module.check_mode, module._diff,
+    run(module, lambda client: apply_all(client, module.params["folders"], module.check_mode, module._diff,
                                                       module.params["created_earlier"]))
 
 

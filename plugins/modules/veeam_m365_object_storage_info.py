@@ -83,7 +83,7 @@ def main():
     module = new_module(VB365Client, dict(location_options(), account=account_option(), bucket={"type": "str"}))
     check_input(module, account_problem(module.params["account"]) or location_problem(module.params)
                 or path_name_problem(module.params, ("bucket",)))
-    run(module, VB365Client, lambda client: read_storage(client, module.params))
+    run(module, lambda client: read_storage(client, module.params))
 
 
 if __name__ == "__main__":

@@ -282,7 +282,7 @@ def main():
                                                        "options": repository_spec()},
                                       "created_earlier": CREATED_EARLIER_OPTION})
     check_input(module, input_refusal(module.params["repositories"], "repositories", label, input_problem, item_key, "repository"))
-    run(module, VB365Client, lambda client: apply_all(client, module.params["repositories"], module.check_mode,
+    run(module, lambda client: apply_all(client, module.params["repositories"], module.check_mode,
                                                       module._diff, module.params["created_earlier"]))
 
 

@@ -244,7 +244,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repos
 def main():
     module = new_module(VB365Client, repository_spec())
     check_input(module, input_problem(module.params))
-    run(module, VB365Client, lambda client: ensure_repository(client, module.params, module.check_mode, module._diff))
+    run(module, lambda client: ensure_repository(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repos
 
 def main():
     module = new_module(VB365Client, {"name": {"type": "str"}})
-    run(module, VB365Client, lambda client: read_repositories(client, module.params))
+    run(module, lambda client: read_repositories(client, module.params))
 
 
 if __name__ == "__main__":

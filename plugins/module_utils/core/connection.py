@@ -51,6 +51,7 @@ def new_module(client_class, argument_spec, needs_auth=True, **kwargs):
     spec = connection_spec(client_class)
     spec.update(argument_spec)
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
+    module.client_class = client_class  # run() builds this API client
     if module.params["server"] is None:
         module.fail_json(msg="no server is set (neither the server option nor the environment variable %s_SERVER). Set "
                              "it on the task, once for every task with module_defaults for group/veeam_community.backup.%s, "

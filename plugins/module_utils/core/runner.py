@@ -33,7 +33,7 @@ def check_input(module, problem):
         module.fail_json(msg=problem)
 
 
-def run(module, client_class, work, keep_token=False, secret=None):
+def run(module, work, keep_token=False, secret=None):
     """Build the API client, call work(client) -> result dict, exit. Never returns.
 
     secret: a SecretInResult when the result of this run would hold a secret; the task must then have no_log."""
@@ -41,7 +41,7 @@ def run(module, client_class, work, keep_token=False, secret=None):
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:
-        client = build_client(client_class, module.params, warn=module.warn, keep_token=keep_token)
+        client = build_client(module.client_class, module.params, warn=module.warn, keep_token=keep_token)
     except ValueError as exc:
         module.fail_json(msg=str(exc))
     failure = None
@@ -69,12 +69,12 @@ def login_module_main(client_class, name):
     if params["state"] == "absent":
         if not params["auth_token"]:
             module.fail_json(msg="%s state=absent revokes auth_token: give the access_token of the login to end." % name)
-        run(module, client_class, lambda client: {"changed": client.revoke(check_mode=module.check_mode)})
+        run(module, lambda client: {"changed": client.revoke(check_mode=module.check_mode)})
     if not (params["auth_username"] and params["auth_password"]):
         module.fail_json(msg="auth_username and auth_password are required with state=present: this module logs in to get "
                              "a new token; give both (auth_token is used only with state=absent).")
     tokens = "access_token and refresh_token" if params["return_refresh_token"] else "access_token"
-    run(module, client_class, lambda client: token_result(client.login(), params["return_refresh_token"]), keep_token=True,
+    run(module, lambda client: token_result(client.login(), params["return_refresh_token"]), keep_token=True,
         secret=SecretInResult("the token of a new session (%s), which acts as %s" % (tokens, params["auth_username"])))
 
 
