@@ -16,7 +16,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import VeeamError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK, unlogged_secret_problem
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mfa_secrets import (
     VAULT_OPTIONS,
@@ -129,7 +129,7 @@ class VaultEnrolment:
     def accept(self, issued):
         try:
             code = totp_now(issued["secret_key"], "the issued secretKey")
-        except VeeamApiError as exc:
+        except VeeamError as exc:
             return self.finish({"failed": True, "msg": NOT_ACCEPTED % (self.where, exc.message, self.name)})
         accepted = self.module(code=code, enrollment_token=issued["enrollment_token"])
         if accepted.get("failed"):

@@ -5,11 +5,11 @@ then applied in order, one result per item; a failure names the item and keeps t
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
 
 
-class ItemFailed(VeeamApiError):
+class ItemFailed(VeeamError):
     """A list module's failed item: which one in the message, and the items done before it in the result."""
 
     def __init__(self, error, label, list_key, done):
@@ -73,7 +73,7 @@ def apply_items(pairs, apply, list_key, value_key, diff_mode):
     for label, item, current in pairs:
         try:
             result = apply(item, current)
-        except VeeamApiError as exc:
+        except VeeamError as exc:
             raise ItemFailed(exc, label, list_key, results) from None
         results.append({"item": label, "action": _action(item["state"], current, result["changed"]),
                         "changed": result["changed"], value_key: result[value_key]})

@@ -16,6 +16,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.common.validation import check_required_one_of, check_required_together
 
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HttpClient
 
 
@@ -92,13 +93,13 @@ ADVICE = {
 
 
 def build_client(client_class, params, warn=None, keep_token=False):
-    """The API client for the connection options in params. Raises ValueError, naming the option, on bad input."""
+    """The API client for the connection options in params. Raises InputError, naming the option, on bad input."""
     if params.get("timeout") is not None and params["timeout"] <= 0:
-        raise ValueError("timeout must be a positive number of seconds, got %s." % params["timeout"])
+        raise InputError("timeout must be a positive number of seconds, got %s." % params["timeout"])
     base_url = build_base_url(params["server"], params["port"])
     _check_plain_http(client_class, base_url, params, warn)
     if params.get("ca_path") and not os.path.exists(params["ca_path"]):
-        raise ValueError("ca_path=%s does not exist: give the PEM file of the CA certificate that signed the server "
+        raise InputError("ca_path=%s does not exist: give the PEM file of the CA certificate that signed the server "
                          "certificate." % params["ca_path"])
     http = HttpClient(
         base_url, validate_certs=params["validate_certs"], ca_path=params.get("ca_path"),
@@ -113,7 +114,7 @@ def _headers(client_class, params):
     headers = {}
     for option, (header, what) in client_class.header_options.items():
         if not params.get(option):
-            raise ValueError("%s is empty: give %s." % (option, what))
+            raise InputError("%s is empty: give %s." % (option, what))
         headers[header] = params[option]
     return headers
 
@@ -123,7 +124,7 @@ def _check_plain_http(client_class, base_url, params, warn):
     if not base_url.startswith("http://"):
         return
     if not params.get("allow_plain_http"):
-        raise ValueError(
+        raise InputError(
             "server=%s uses plain http://, which sends the password and tokens unencrypted: use https:// (the "
             "default for a bare host name). Only on a network you trust, allow it with allow_plain_http: true (or "
             "%s_ALLOW_PLAIN_HTTP=true)." % (params["server"], client_class.env_prefix))
@@ -135,25 +136,25 @@ def _check_plain_http(client_class, base_url, params, warn):
 def build_base_url(server, port, option_name="server"):
     """Turn the server option (host, IP, or https://host[:port]) into a base URL without a path.
 
-    Raises ValueError with a message naming the option and the fix.
+    Raises InputError with a message naming the option and the fix.
     """
     server = (server or "").strip()
     if not server:
-        raise ValueError("%s is empty: give the host name or IP of the Veeam server, e.g. backup.example.com." % option_name)
+        raise InputError("%s is empty: give the host name or IP of the Veeam server, e.g. backup.example.com." % option_name)
     candidate = server if "://" in server else "https://" + server
     parts = urlsplit(candidate)
     if parts.scheme not in ("https", "http"):
-        raise ValueError("%s=%s uses the scheme '%s': use https://host[:port] or a bare host name." % (option_name, server, parts.scheme))
+        raise InputError("%s=%s uses the scheme '%s': use https://host[:port] or a bare host name." % (option_name, server, parts.scheme))
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ValueError(
+        raise InputError(
             "%s=%s contains a path or query: give only the scheme, host and port (for example https://%s); "
             "the module adds the API path itself." % (option_name, server, parts.netloc)
         )
     if not parts.hostname:
-        raise ValueError("%s=%s has no host name." % (option_name, server))
+        raise InputError("%s=%s has no host name." % (option_name, server))
     try:
         url_port = parts.port
     except ValueError:
-        raise ValueError("%s=%s has an invalid port." % (option_name, server)) from None
+        raise InputError("%s=%s has an invalid port." % (option_name, server)) from None
     host = "[%s]" % parts.hostname if ":" in parts.hostname else parts.hostname
     return "%s://%s:%d" % (parts.scheme, host, url_port or port)

@@ -38,7 +38,7 @@ def send_once(send, find, duplicates=DUPLICATE_STATUSES):
         except OutcomeUnknown as exc:
             unknown = exc
         except VeeamApiError as exc:
-            found = find() if exc.status in duplicates and not isinstance(exc, InputError) else None
+            found = find() if exc.status in duplicates else None
             if found is None:
                 raise
             raise CreatedMeanwhile(found) from None

@@ -1,8 +1,10 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The collection's two kinds of failure: a call that failed (VeeamApiError) and input that cannot be used (InputError).
+"""The collection's one family of failures, under VeeamError: a call that failed (VeeamApiError, and OutcomeUnknown
+when its answer leaves open whether the server acted) beside input that cannot be used (InputError, and
+MissingLibraryError).
 
-Both end the task through the runner's fail_json; neither knows Ansible.
+Each ends the task through the runner's fail_json; none knows Ansible.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import contextlib
 
 
-class VeeamApiError(Exception):
-    """A failed call: what was asked (method, path) and what the server said. Never headers or bodies."""
+class VeeamError(Exception):
+    """A failure the task reports: its message, and for a call, what was asked (method, path) and what the server
+    said (status, error_code, details). Never headers or bodies."""
 
     def __init__(self, message, status=None, method=None, path=None, error_code=None, details=None):
         super().__init__(message)
@@ -35,7 +38,8 @@ class VeeamApiError(Exception):
         """A new error about the same call that says message: the caller words it where the facts are known.
 
         With server_words_as_details, the server's own message is kept as the details."""
-        return VeeamApiError(message, status=self.status, method=self.method, path=self.path, error_code=self.error_code,
+        kind = VeeamApiError if isinstance(self, VeeamApiError) else InputError
+        return kind(message, status=self.status, method=self.method, path=self.path, error_code=self.error_code,
                              details=self.message if server_words_as_details else self.details)
 
     def as_result(self):
@@ -48,10 +52,14 @@ class VeeamApiError(Exception):
         }
 
 
+class VeeamApiError(VeeamError):
+    """A failed call: what was asked (method, path) and what the server said."""
+
+
 class OutcomeUnknown(VeeamApiError):
     """A request that is not idempotent (a create) was sent, and its answer does not say whether the server acted on
     it (429 or 503, which a server may send after acting; 502 or 504 from a gateway; a dropped connection; no answer in
-    time). The HTTP layer never repeats it: the caller reads the object again and decides (_resource.send_once()).
+    time). The HTTP layer never repeats it: the caller reads the object again and decides (engine.send_once()).
 
     wait(attempt) pauses before the caller's next try the way the HTTP layer would (the server's Retry-After, else a
     growing backoff) and returns False when that wait does not fit the retry budget: then the caller must not repeat.
@@ -68,7 +76,7 @@ class OutcomeUnknown(VeeamApiError):
                               path=error.path, error_code=error.error_code, details=error.details)
 
 
-class InputError(VeeamApiError):
+class InputError(VeeamError):
     """Options (or their combination with what the server holds) that cannot be applied: no request failed."""
 
 

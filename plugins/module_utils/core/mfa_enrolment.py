@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, MissingLibraryError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, MissingLibraryError, VeeamApiError, VeeamError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK, SecretInResult
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mfa_secrets import (
     DESTINATIONS,
@@ -188,7 +188,7 @@ class Enrolment:
         try:
             code = totp_now(enrolment["secretKey"], "the issued secretKey")
             self.client.mfa_accept(self.params["name"], code, enrolment["token"])
-        except VeeamApiError as exc:
+        except VeeamError as exc:
             raise exc.reworded("%s. %s" % (exc.message.rstrip("."), self._unconfirmed(enabled))) from None
 
     def _unconfirmed(self, enabled):

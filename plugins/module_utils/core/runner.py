@@ -13,7 +13,7 @@ from __future__ import annotations
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import build_client, new_module
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import MissingLibraryError, VeeamApiError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, MissingLibraryError, VeeamError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import SecretInResult, unlogged_secret_problem
 
@@ -27,7 +27,7 @@ def failure_message(error):
 
 def check_input(module, problem):
     """Fail the task before any request when problem (a message, or an InputError) says the options cannot be used."""
-    if isinstance(problem, VeeamApiError):
+    if isinstance(problem, VeeamError):
         module.fail_json(msg=failure_message(problem))
     if problem:
         module.fail_json(msg=problem)
@@ -42,12 +42,12 @@ def run(module, work, keep_token=False, secret=None):
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:
         client = build_client(module.client_class, module.params, warn=module.warn, keep_token=keep_token)
-    except ValueError as exc:
-        module.fail_json(msg=str(exc))
+    except InputError as exc:
+        module.fail_json(msg=failure_message(exc))
     failure = None
     try:
         result = work(client)
-    except VeeamApiError as exc:
+    except VeeamError as exc:
         failure = exc
     finally:
         client.close()

@@ -266,7 +266,7 @@ def test_tls_with_ca_path_works_even_when_the_environment_names_another_bundle(t
 def test_a_ca_path_that_does_not_exist_fails_before_any_request(tls_server):
     params = {"server": tls_server.url, "port": 443, "validate_certs": True, "ca_path": "/nonexistent/ca.pem", "timeout": 5,
               "auth_username": None, "auth_password": None, "auth_token": "t"}
-    with pytest.raises(ValueError, match=r"ca_path=/nonexistent/ca.pem does not exist: give the PEM file of the CA"):
+    with pytest.raises(InputError, match=r"ca_path=/nonexistent/ca.pem does not exist: give the PEM file of the CA"):
         build_client(DemoClient, params)
     assert tls_server.calls() == []
 
@@ -366,7 +366,7 @@ def test_build_base_url(server_value, port, expected):
     ("https://host:99999", "invalid port"),
 ])
 def test_build_base_url_rejects_bad_servers_with_a_fix(server_value, words):
-    with pytest.raises(ValueError, match=words):
+    with pytest.raises(InputError, match=words):
         build_base_url(server_value, 4443)
 
 

@@ -85,7 +85,7 @@ def test_mfa_login_without_a_secret_names_the_option_and_sends_no_code(server):
 def test_mfa_login_with_a_secret_that_is_not_base32_says_so(server):
     server.add("POST", TOKEN, status=202, body={"mfa_token": "challenge"})
     client = new_client(server, auth_username="robot", auth_password="pw", auth_mfa_secret="not base32!")
-    with pytest.raises(VeeamApiError, match="auth_mfa_secret is not a valid base32"):
+    with pytest.raises(InputError, match="auth_mfa_secret is not a valid base32"):
         client.login()
 
 
@@ -126,7 +126,7 @@ def test_token_answer_without_access_token_is_a_clear_error(server):
 
 
 def test_empty_api_version_is_rejected_before_any_request(server):
-    with pytest.raises(ValueError, match="api_version"):
+    with pytest.raises(InputError, match="api_version"):
         new_client(server, api_version="", auth_token="admin-token")
     assert server.calls() == []
 
@@ -259,7 +259,7 @@ def test_a_bare_role_id_cannot_answer_a_name(server):
 def test_unknown_roles_fail_listing_the_valid_ones(server):
     server.add("GET", ROLES, body=[dict(role, description="x") for role in ALL_ROLES])
     client = new_client(server, auth_token="admin-token")
-    with pytest.raises(VeeamApiError) as err:
+    with pytest.raises(InputError) as err:
         client.resolve_roles(["Portal Operator", "Backup Viewer", "nope"])
     assert "unknown roles 'Backup Viewer', 'nope'" in str(err.value)
     assert "Restore Operator (%s)" % RESTORE_ROLE["id"] in str(err.value)
@@ -411,7 +411,7 @@ def test_totp_now_matches_an_independent_implementation():
 
 def test_missing_pyotp_is_reported_by_name(monkeypatch):
     monkeypatch.setattr(_totp, "HAS_PYOTP", False)
-    with pytest.raises(VeeamApiError, match="pyotp"):
+    with pytest.raises(InputError, match="pyotp"):
         _totp.totp_now(MFA_SECRET, "auth_mfa_secret")
     assert "verify=true needs pyotp" in _totp.missing_pyotp("verify=true").message
 
