@@ -49,7 +49,7 @@ VB365_ACCOUNT_TARGETS := veeam_m365_account veeam_m365_accounts veeam_m365_accou
 # A fresh OpenBao dev server (VAULT_ADDR, VAULT_TOKEN) around a command; it composes with HARNESS.
 OPENBAO = $(PY) $(REPO)/tools/openbao_dev.py --
 
-.PHONY: help setup deps-collections demo simulator simulator-stop docs-test readme-test test vb365-replace contract lint ruff ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule awx-job fleet docs release-check build-tree clean
+.PHONY: help setup deps-collections demo simulator simulator-stop docs-test readme-test test vb365-replace contract lint ruff size-check ansible-lint docs-lint changelog-lint sanity units simulator-tests integration molecule awx-job fleet docs release-check build-tree clean
 
 help:
 	@echo "make demo       start the simulator and run the onboarding playbook against it (installs .venv-demo only)"
@@ -166,10 +166,18 @@ simulator-stop:
 test: setup build-tree lint sanity units simulator-tests integration molecule vb365-replace contract awx-job fleet docs docs-test readme-test release-check
 	@echo "make test: every check passed"
 
-lint: ruff ansible-lint docs-lint changelog-lint
+lint: ruff size-check ansible-lint docs-lint changelog-lint
 
 ruff: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+
+# No function over 40 lines (.flake8) and no file over 600 lines; vendor documents, the licence and the generated
+# changelog aside.
+size-check: $(VENV)/.installed
+	$(VENV)/bin/flake8 plugins simulator tests tools bench roles extensions
+	@git ls-files -z -- ':!LICENSE' ':!*.json' ':!CHANGELOG.rst' ':!changelogs/changelog.yaml' | xargs -0 wc -l \
+	  | awk '$$2 != "total" && $$1 > 600 { print "over 600 lines: " $$2 " (" $$1 ")"; bad = 1 } END { exit bad }'
+	@echo "size-check: no function over 40 lines, no file over 600 lines"
 
 # Offline, ansible-lint keeps its module mocks (awx.awx.credential_type) in ANSIBLE_HOME and deletes them when it ends:
 # a home of its own per checkout, so that two runs at once (two checkouts) do not pull the mock from under each other.

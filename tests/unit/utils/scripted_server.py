@@ -82,6 +82,23 @@ class ScriptedServer:
             os.remove(self.ca_path)
 
 
+def _request_record(handler):
+    """What the test sees of one request: method, path, query, headers, the raw body and its JSON or form."""
+    parts = urlsplit(handler.path)
+    length = int(handler.headers.get("Content-Length") or 0)
+    raw = handler.rfile.read(length) if length else b""
+    record = {
+        "method": handler.command, "path": parts.path, "query": parse_qs(parts.query),
+        "headers": dict(handler.headers), "raw": raw, "client_port": handler.client_address[1], "json": None, "form": None,
+    }
+    content_type = handler.headers.get("Content-Type", "")
+    if raw and "json" in content_type:
+        record["json"] = json.loads(raw)
+    elif raw and "form" in content_type:
+        record["form"] = {k: v[0] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()}
+    return record
+
+
 def _handler_for(server):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -90,20 +107,9 @@ def _handler_for(server):
             pass
 
         def _serve(self):
-            parts = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            record = {
-                "method": self.command, "path": parts.path, "query": parse_qs(parts.query),
-                "headers": dict(self.headers), "raw": raw, "client_port": self.client_address[1], "json": None, "form": None,
-            }
-            content_type = self.headers.get("Content-Type", "")
-            if raw and "json" in content_type:
-                record["json"] = json.loads(raw)
-            elif raw and "form" in content_type:
-                record["form"] = {k: v[0] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()}
+            record = _request_record(self)
             server.requests.append(record)
-            reply = server.next_reply(self.command, parts.path)
+            reply = server.next_reply(self.command, record["path"])
             if reply.delay:
                 time.sleep(reply.delay)
             if reply.drop:
