@@ -150,7 +150,7 @@ def main():
     module = new_module(VBAzureClient, ARGUMENT_SPEC, required_together=[("code", "enrollment_token")])
     check_input(module, validate(module.params, check_user_name))
     run(module, lambda client: Enrolment(client, module.params, module.check_mode, module._diff,
-                                                        module.warn).ensure(),
+                                         module.warn).ensure(),
         secret=secret_in_result(module.params))
 
 
