@@ -121,7 +121,7 @@ user:
   description:
     - The account as the appliance returns it after the change (in check mode, as it would be). Empty when O(state=absent).
     - Never contains a password.
-  returned: always
+  returned: success
   type: dict
   sample:
     id: 3fa85f64-5717-4562-b3fc-2c963f66afa6

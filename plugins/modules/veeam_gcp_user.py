@@ -134,7 +134,7 @@ user:
   description:
     - The account as the appliance returns it after the change (in check mode, as it would be). Empty when O(state=absent).
     - Never contains a password.
-  returned: always
+  returned: success
   type: dict
   sample:
     name: ops1
