@@ -5,7 +5,8 @@
 Each API's own fragment (vb365, vbgc, vbazure) fills in what differs with for_api() and offers the result as its
 CONNECTION_OPTIONS fragment, so that a page names only its own environment variables. Its DOCUMENTATION holds the rest of
 what differs as YAML that Ansible merges into these options: ansible-core's merge_fragment() merges an option's keys,
-so the API's fragment, listed before <api>.connection_options, gives port its default, and adds the options only it has."""
+so the API's fragment, listed before <api>.connection_options, gives port its default, and adds the options only it has.
+(Not named CONNECTION: Ansible's loader first reads <api>.connection as a fragment file's name and finds this one.)"""
 
 from __future__ import annotations
 
