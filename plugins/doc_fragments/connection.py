@@ -1,17 +1,53 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The connection options every API's modules share (TLS, timeout, plain HTTP), next to that API's own fragment
-(vb365, vbgc, vbazure: server, port, login and token). One text, filled in for each API: its modules take
-connection.vb365_options, connection.vbgc_options or connection.vbazure_options, so that a page names only its own
-environment variables."""
+"""The connection options of every API's modules, written once: server, port, login, token, TLS, timeout, plain HTTP.
+
+Each API's own fragment (vb365, vbgc, vbazure) fills in what differs with for_api() and offers the result as its
+CONNECTION_OPTIONS fragment, so that a page names only its own environment variables. Its DOCUMENTATION holds the rest of
+what differs as YAML that Ansible merges into these options: ansible-core's merge_fragment() merges an option's keys,
+so the API's fragment, listed before <api>.connection_options, gives port its default, and adds the options only it has.
+(Not named CONNECTION: Ansible's loader first reads <api>.connection as a fragment file's name and finds this one.)"""
 
 from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The one text, {env} standing for the API's prefix of environment variables. Not used by any module as it is.
+    # The one text; {env} is the API's prefix of environment variables, the other fields its words (see for_api).
+    # Not used by any module as it is.
     TEMPLATE = r"""
 options:
+  server:
+    description:
+      - Host name or IP address of {server}, or C(https://host[:port]).
+      - A URL must not contain a path; the modules add {paths} themselves.
+      - If not set, the value of the E({env}_SERVER) environment variable is used.
+      - Required, from the task, from C(module_defaults) for C(group/veeam_community.backup.{group}), or from
+        E({env}_SERVER); the module fails before any request when none of them sets it.
+      - C(http://) is refused unless O(allow_plain_http=true).
+    type: str
+  port:
+    description:
+      - Port of {api}. Ignored when O(server) is a URL with a port.
+      - If not set, the value of the E({env}_PORT) environment variable is used.
+    type: int
+  auth_username:
+    description:
+      - {username}
+      - Required with O(auth_password) unless O(auth_token) is given.
+      - If not set, the value of the E({env}_USERNAME) environment variable is used.
+    type: str
+  auth_password:
+    description:
+      - Password of O(auth_username). Never logged.
+      - If not set, the value of the E({env}_PASSWORD) environment variable is used.
+    type: str
+  auth_token:
+    description:
+      - An access token from M(veeam_community.backup.{login}), so that a play logs in once.
+      - A token passed in is never revoked by the module. When it expires and O(auth_username) and
+        O(auth_password) are also given, the module logs in again once.
+      - If not set, the value of the E({env}_TOKEN) environment variable is used.
+    type: str
   validate_certs:
     description:
       - Verify the server's TLS certificate. Turn off only in a lab; prefer O(ca_path).
@@ -43,9 +79,7 @@ requirements:
   - requests >= 2.25
 """
 
-
-# Filled in here, after the class: ansible-test's yamllint reads class attributes that are string literals (it lints
-# TEMPLATE above), and ansible-doc reads the class as Python, so it sees these too.
-ModuleDocFragment.VB365_OPTIONS = ModuleDocFragment.TEMPLATE.format(env="VEEAM_VB365")
-ModuleDocFragment.VBGC_OPTIONS = ModuleDocFragment.TEMPLATE.format(env="VEEAM_VBGC")
-ModuleDocFragment.VBAZURE_OPTIONS = ModuleDocFragment.TEMPLATE.format(env="VEEAM_VBAZURE")
+    @classmethod
+    def for_api(cls, **words):
+        """TEMPLATE filled in with one API's words: env, group, server, paths, api, username and login."""
+        return cls.TEMPLATE.format(**words)

@@ -20,7 +20,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vbazure
-  - veeam_community.backup.connection.vbazure_options
+  - veeam_community.backup.vbazure.connection_options
   - veeam_community.backup.vbazure.actiongroup
   - veeam_community.backup.login
 seealso:

@@ -22,7 +22,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vbazure
-  - veeam_community.backup.connection.vbazure_options
+  - veeam_community.backup.vbazure.connection_options
   - veeam_community.backup.vbazure.actiongroup
 attributes:
   check_mode:
@@ -118,7 +118,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 user:
-  description: The account after the task as the appliance returns it; empty after O(state=absent). Never a password.
+  description:
+    - The account as the appliance returns it after the change (in check mode, as it would be). Empty when O(state=absent).
+    - Never contains a password.
   returned: success
   type: dict
   sample:

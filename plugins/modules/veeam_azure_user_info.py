@@ -18,7 +18,7 @@ extends_documentation_fragment:
   - veeam_community.backup.attributes
   - veeam_community.backup.attributes.info_module
   - veeam_community.backup.vbazure
-  - veeam_community.backup.connection.vbazure_options
+  - veeam_community.backup.vbazure.connection_options
   - veeam_community.backup.vbazure.actiongroup
 options:
   name:

@@ -21,7 +21,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vbazure
-  - veeam_community.backup.connection.vbazure_options
+  - veeam_community.backup.vbazure.connection_options
   - veeam_community.backup.vbazure.actiongroup
 attributes:
   check_mode:

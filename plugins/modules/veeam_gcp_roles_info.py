@@ -18,7 +18,7 @@ extends_documentation_fragment:
   - veeam_community.backup.attributes
   - veeam_community.backup.attributes.info_module
   - veeam_community.backup.vbgc
-  - veeam_community.backup.connection.vbgc_options
+  - veeam_community.backup.vbgc.connection_options
   - veeam_community.backup.vbgc.actiongroup
 options:
   name:

@@ -19,7 +19,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vbgc
-  - veeam_community.backup.connection.vbgc_options
+  - veeam_community.backup.vbgc.connection_options
   - veeam_community.backup.vbgc.actiongroup
 attributes:
   check_mode:
@@ -134,7 +134,7 @@ user:
   description:
     - The account as the appliance returns it after the change (in check mode, as it would be). Empty when O(state=absent).
     - Never contains a password.
-  returned: always
+  returned: success
   type: dict
   sample:
     name: ops1

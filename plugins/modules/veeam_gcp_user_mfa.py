@@ -26,7 +26,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes.flow
   - veeam_community.backup.attributes
   - veeam_community.backup.vbgc
-  - veeam_community.backup.connection.vbgc_options
+  - veeam_community.backup.vbgc.connection_options
   - veeam_community.backup.vbgc.actiongroup
   - veeam_community.backup.user_mfa
 options:

@@ -24,7 +24,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vbgc
-  - veeam_community.backup.connection.vbgc_options
+  - veeam_community.backup.vbgc.connection_options
   - veeam_community.backup.vbgc.actiongroup
 attributes:
   check_mode:

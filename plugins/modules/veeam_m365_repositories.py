@@ -171,7 +171,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - veeam_community.backup.attributes
   - veeam_community.backup.vb365
-  - veeam_community.backup.connection.vb365_options
+  - veeam_community.backup.vb365.connection_options
   - veeam_community.backup.vb365.actiongroup
   - veeam_community.backup.vb365_storage.created_earlier
 attributes:

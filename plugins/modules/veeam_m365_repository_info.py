@@ -21,7 +21,7 @@ extends_documentation_fragment:
   - veeam_community.backup.attributes
   - veeam_community.backup.attributes.info_module
   - veeam_community.backup.vb365
-  - veeam_community.backup.connection.vb365_options
+  - veeam_community.backup.vb365.connection_options
   - veeam_community.backup.vb365.actiongroup
 seealso:
   - module: veeam_community.backup.veeam_m365_repository

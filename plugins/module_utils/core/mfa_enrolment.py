@@ -1,8 +1,8 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The MFA enrolment of one user, behind veeam_gcp_user_mfa and veeam_azure_user_mfa (the API client holds the
-product's calls): issue a secret, keep it where the task asks
-(_mfa_secrets.py), confirm it, or finish a pending enrolment, or switch MFA off.
+"""The MFA enrolment of one user, behind each appliance's user MFA module (its API client holds the product's calls and
+facts: its product name heads the secret file): issue a secret, keep it where the task asks (mfa_secrets.py), confirm
+it, or finish a pending enrolment, or switch MFA off.
 
 validate() checks the options before any request; Enrolment(...).ensure() does the work and returns the module
 result. Problems are raised (InputError, VeeamApiError), never fail_json.

@@ -38,13 +38,14 @@ def destination_problems(params):
     if destination == "directory":
         yield directory_problem(params.get("secret_directory"))
         yield file_name_problem(params["name"])
-    if destination == "vault":
-        yield from vault_problems(params)
 
 
-def vault_problems(params):
+def vault_problems(params, path_example):
+    """Problems of secret_destination=vault that need no request; path_example is a vault_path of the product's (the
+    action plugin checks these: the module itself refuses secret_destination=vault first)."""
     if not params.get("vault_path"):
-        yield "secret_destination=vault needs vault_path, the KV v2 path of this user's secret (for example veeam/vbgc/NAME)."
+        yield ("secret_destination=vault needs vault_path, the KV v2 path of this user's secret (for example %s)."
+               % path_example)
     if params.get("recreate"):
         yield ("recreate=true cannot keep the new secret in Vault before it replaces the active one: disable MFA "
                "(state=disabled) and enrol again to rotate a secret kept in Vault.")

@@ -5,6 +5,7 @@ API's environment variables and modules, its defaults agree with the code, and n
 
 from __future__ import annotations
 
+import ast
 import json
 import pathlib
 import re
@@ -15,6 +16,7 @@ from ansible.cli.doc import DocCLI
 from ansible.plugins.loader import fragment_loader
 from ansible.utils.plugin_docs import get_docstring
 
+from ansible_collections.veeam_community.backup.plugins.doc_fragments.connection import ModuleDocFragment as Connection
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import connection_spec
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
@@ -25,6 +27,14 @@ COLLECTION = "veeam_community.backup"
 # Module name prefix -> the API client of its product.
 CLIENT_OF_PREFIX = {"veeam_m365_": VB365Client, "veeam_gcp_": VBGCClient, "veeam_azure_": VBAzureClient}
 CLIENT_OF_GROUP = {client.action_group: client for client in CLIENT_OF_PREFIX.values()}
+# Twin modules of the two appliances: the second's docs are the first's with the product words replaced.
+TWINS = [("veeam_gcp_%s" % twin, "veeam_azure_%s" % twin) for twin in ("user", "users", "user_info", "user_mfa", "login")]
+# The parts of a twin's DOCUMENTATION (and "examples") that state its own appliance's facts: the user options differ
+# (VBAzure has one role and identity provider users), the login's description names its token path and lifetime.
+OWN_PARTS = {"veeam_gcp_user": {"options", "description", "notes", "seealso", "examples"},
+             "veeam_gcp_users": {"options", "description", "notes", "seealso", "examples"},
+             "veeam_gcp_login": {"description"}}
+AZURE_WORDS = [("gcp", "azure"), ("vbgc", "vbazure"), ("VBGC", "VBAzure"), ("Google Cloud", "Microsoft Azure")]
 MODULES = sorted(path.stem for path in (ROOT / "plugins" / "modules").glob("veeam_*.py"))
 ROLES = sorted(path.name for path in (ROOT / "roles").iterdir() if (path / "meta" / "argument_specs.yml").exists())
 
@@ -37,10 +47,23 @@ def prefix_of_module(name):
     return next(prefix for prefix in CLIENT_OF_PREFIX if name.startswith(prefix))
 
 
-def module_doc(name):
-    """DOCUMENTATION of a module with its fragments merged, as ansible-doc and the docsite get it."""
+def module_docs(name):
+    """DOCUMENTATION (fragments merged), EXAMPLES and RETURN of a module, as ansible-doc and the docsite get them."""
     path = ROOT / "plugins" / "modules" / ("%s.py" % name)
-    return get_docstring(str(path.resolve()), fragment_loader, is_module=True, collection_name=COLLECTION)[0]
+    doc, examples, returns, _metadata = get_docstring(str(path.resolve()), fragment_loader, is_module=True,
+                                                      collection_name=COLLECTION)
+    return doc, examples, returns
+
+
+def module_doc(name):
+    return module_docs(name)[0]
+
+
+def module_source(name):
+    """The doc strings of a module as its file holds them (fragments not merged)."""
+    tree = ast.parse((ROOT / "plugins" / "modules" / ("%s.py" % name)).read_text())
+    return {node.targets[0].id: node.value.value for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)}
 
 
 def role_page(role):
@@ -100,6 +123,62 @@ def test_module_page_links_only_modules_of_its_own_api(name):
 def test_module_page_renders_no_markup_escape(name):
     rendered = [DocCLI.tty_ify(text) for text in texts(module_doc(name))]
     assert [text for text in rendered if "\\\\" in text] == []
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_takes_the_connection_options_from_its_own_api_fragments(name):
+    fragments = yaml.safe_load(module_source(name)["DOCUMENTATION"])["extends_documentation_fragment"]
+    api = "%s.%s" % (COLLECTION, client_of_module(name).action_group)
+    assert [fragment for fragment in fragments if fragment == api or fragment.startswith(api + ".")] == [
+        api, api + ".connection_options", api + ".actiongroup"]
+
+
+@pytest.mark.parametrize("api", sorted(CLIENT_OF_GROUP))
+def test_api_fragment_holds_only_what_differs_from_the_connection_options(api):
+    shared = yaml.safe_load(Connection.TEMPLATE)["options"]
+    own = yaml.safe_load(fragment_loader.get("%s.%s" % (COLLECTION, api)).DOCUMENTATION)["options"]
+    assert {option: sorted(own[option]) for option in own if option in shared} == {"port": ["default"]}
+    assert own["port"]["default"] == CLIENT_OF_GROUP[api].default_port
+
+
+def without_samples(node):
+    """RETURN without its samples, which are each appliance's own data."""
+    if isinstance(node, dict):
+        return {key: without_samples(value) for key, value in node.items() if key != "sample"}
+    return node
+
+
+def in_azure_words(node):
+    text = json.dumps(node)
+    for gcp, azure in AZURE_WORDS:
+        text = text.replace(gcp, azure)
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("gcp, azure", TWINS)
+def test_twin_modules_return_the_same_after_the_product_words(gcp, azure):
+    assert in_azure_words(without_samples(module_docs(gcp)[2])) == without_samples(module_docs(azure)[2])
+
+
+@pytest.mark.parametrize("gcp, azure", [twin for twin in TWINS if "examples" not in OWN_PARTS.get(twin[0], ())])
+def test_twin_modules_have_the_same_examples_after_the_product_words(gcp, azure):
+    assert in_azure_words(module_docs(gcp)[1]) == module_docs(azure)[1]
+
+
+@pytest.mark.parametrize("gcp, azure", TWINS)
+def test_twin_modules_say_the_same_after_the_product_words(gcp, azure):
+    """Their own DOCUMENTATION (fragments not merged), apart from when each came and its appliance's own facts."""
+    def shared(name, words):
+        doc = words(yaml.safe_load(module_source(name)["DOCUMENTATION"]))
+        return {key: value for key, value in doc.items() if key not in OWN_PARTS.get(gcp, set()) | {"version_added"}}
+    assert shared(gcp, in_azure_words) == shared(azure, lambda doc: doc)
+
+
+def test_vb365_login_returns_what_the_appliance_logins_return():
+    """Its descriptions name the VB365 token endpoints, so only the shape is shared."""
+    def shape(name):
+        return {key: dict(value, description=None, sample=None) for key, value in module_docs(name)[2].items()}
+    assert shape("veeam_m365_login") == shape("veeam_gcp_login")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -15,12 +15,13 @@ from ansible_collections.veeam_community.backup.tests.unit.utils.module_runner i
 COLLECTION = "veeam_community.backup"
 
 
-def load_action_plugin(name):
-    """Importing controller code marks the process as the controller, after which modules run in-process (the other
-    unit tests) send their warnings to the display instead of their result: keep the process a module's."""
+def load_action_plugin(name, package="action"):
+    """An action plugin (or, with package="plugin_utils", controller code the plugins share). Importing controller code
+    marks the process as the controller, after which modules run in-process (the other unit tests) send their warnings
+    to the display instead of their result: keep the process a module's."""
     was_controller = _internal.is_controller
     try:
-        return importlib.import_module("ansible_collections.veeam_community.backup.plugins.action.%s" % name)
+        return importlib.import_module("ansible_collections.veeam_community.backup.plugins.%s.%s" % (package, name))
     finally:
         _internal.is_controller = was_controller
 

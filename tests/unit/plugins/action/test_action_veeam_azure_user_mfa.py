@@ -129,3 +129,10 @@ def test_a_task_without_no_log_whose_result_would_hold_the_secret_sends_nothing(
     action, result = run_task(server)
     assert result["failed"] and "no_log: true" in result["msg"] and "secret_destination=directory or vault" in result["msg"]
     assert server.calls() == []
+
+
+def test_a_missing_vault_path_is_asked_for_with_an_example_of_this_product(server):
+    options = {key: value for key, value in VAULT.items() if key != "vault_path"}
+    _action, result = run_task(server, no_log=True, **options)
+    assert result["failed"] and writes(server) == []
+    assert result["msg"].endswith("(for example veeam/vbazure/NAME).")

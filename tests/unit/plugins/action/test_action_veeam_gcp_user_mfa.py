@@ -14,9 +14,10 @@ import pytest
 from ansible_collections.veeam_community.backup.tests.unit.utils.action_fixtures import load_action_plugin
 
 PLUGIN = load_action_plugin("veeam_gcp_user_mfa")
-KV2_WRITE = PLUGIN.KV2_WRITE
-VaultEnrolment = PLUGIN.VaultEnrolment
-reason = PLUGIN.reason
+MFA_ACTION = load_action_plugin("mfa_action", package="plugin_utils")
+KV2_WRITE = MFA_ACTION.KV2_WRITE
+VaultEnrolment = MFA_ACTION.VaultEnrolment
+reason = MFA_ACTION.reason
 
 SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEH"
 ISSUED = {"changed": True, "mfa_enabled": False, "secret_key": SEED, "qr_string": "otpauth://totp/ops1?secret=" + SEED,
@@ -31,6 +32,8 @@ ARGS = {"name": "ops1", "secret_destination": "vault", "vault_path": "veeam/vbgc
 
 class ScriptedAction:
     """Stands in for the action plugin's module runs: records each call and answers from a script."""
+
+    vault_path_example = PLUGIN.ActionModule.vault_path_example
 
     def __init__(self, check_mode=False, no_log=False, **answers):
         self._task = SimpleNamespace(check_mode=check_mode, no_log=no_log)
@@ -159,17 +162,17 @@ def test_reason_prefers_the_message_then_the_exception_then_the_last_traceback_l
 def test_the_user_name_shows_in_the_vault_path_but_a_secret_in_it_stays_masked():
     data = {"user": "ops1", "secret_key": SEED, "scratch_codes": ["11111111"]}
     masked = "Permission denied writing to 'veeam/vbgc/********'"
-    assert PLUGIN.shown_path(masked, "veeam/vbgc/ops1", "ops1", data) == "Permission denied writing to 'veeam/vbgc/ops1'"
+    assert MFA_ACTION.shown_path(masked, "veeam/vbgc/ops1", "ops1", data) == "Permission denied writing to 'veeam/vbgc/ops1'"
     in_path = "veeam/vbgc/11111111/ops1"
-    assert PLUGIN.shown_path("to '%s'" % in_path.replace("ops1", "********").replace("11111111", "********"), in_path,
-                             "ops1", data) == "to 'veeam/vbgc/********/********'"
+    assert MFA_ACTION.shown_path("to '%s'" % in_path.replace("ops1", "********").replace("11111111", "********"), in_path,
+                                 "ops1", data) == "to 'veeam/vbgc/********/********'"
 
 
 def test_an_injected_approle_logs_in_unless_the_task_names_a_login():
     environ = {"VEEAM_VAULT_ROLE_ID": "role-1", "VEEAM_VAULT_SECRET_ID": "secret-1"}
-    assert PLUGIN.login_options({"url": "https://vault"}, environ) == {
+    assert MFA_ACTION.login_options({"url": "https://vault"}, environ) == {
         "url": "https://vault", "auth_method": "approle", "role_id": "role-1", "secret_id": "secret-1"}
-    assert PLUGIN.login_options(None, {}) == {}
-    assert PLUGIN.login_options({"token": "t"}, environ) == {"token": "t"}
-    assert PLUGIN.login_options({"auth_method": "userpass"}, environ) == {"auth_method": "userpass"}
-    assert PLUGIN.login_options({}, {"VEEAM_VAULT_ROLE_ID": "", "VEEAM_VAULT_SECRET_ID": ""}) == {}
+    assert MFA_ACTION.login_options(None, {}) == {}
+    assert MFA_ACTION.login_options({"token": "t"}, environ) == {"token": "t"}
+    assert MFA_ACTION.login_options({"auth_method": "userpass"}, environ) == {"auth_method": "userpass"}
+    assert MFA_ACTION.login_options({}, {"VEEAM_VAULT_ROLE_ID": "", "VEEAM_VAULT_SECRET_ID": ""}) == {}
