@@ -271,7 +271,8 @@ class HttpClient:
         return HttpResponse(response.status_code, response.headers, body)
 
     def _error_from_response(self, method, path, response):
-        """Read any documented error shape (VB365 RESTExceptionInfo, VBGC problem body, RFC 7807 problem+json) or none."""
+        """Read any error shape the APIs document ({message, errorCode, details}; RFC 7807 problem+json with per-field
+        errors; OAuth2's {error, error_description}) or none."""
         try:
             body = response.json()
         except ValueError:
