@@ -1,7 +1,12 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The base of every API client (vb365.py, vbgc.py, vbazure.py): the bearer token and its life cycle, on top of the HTTP
-layer; TokenGrantClient adds the OAuth2 form login with an MFA grant that VBGC and VBAzure share."""
+"""The base of every API client (one per product folder): the bearer token and its life cycle, on top of the HTTP
+layer; TokenGrantClient adds the OAuth2 form login with an MFA grant, for the APIs that have one.
+
+A client knows no Ansible option. It states facts about its API (product, short_name, default_port, login_path,
+mfa_grant, version_header, api_revision) and raises errors that say what failed; the remedy, which names the setting to
+fix, comes from the advice of whoever configured the HTTP layer (core/connection.py names the module options), else
+from ADVICE here, which names none."""
 
 from __future__ import annotations
 
@@ -10,25 +15,39 @@ from urllib.parse import quote
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import VeeamApiError, explained
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.totp import totp_now
 
+# The remedies of the client's own errors, in words that name no setting of any caller.
+ADVICE = {
+    "no_credentials": "give a user name and password, or an access token.",
+    "token_refused": "Get a fresh access token, or give a user name and password so the client can log in again.",
+    "login_refused": "Check the user name and password.",
+    "login_rejected": "Check the user name and password, and the API revision.",
+    "mfa_refused": "Check the TOTP secret (and the clock of this host).",
+    "mfa_rejected": "Check the TOTP secret (and the clock of this host), and the API revision.",
+    "mfa_secret_missing": "%(product)s asks for a multi-factor code for %(username)s: give the base32 TOTP secret of "
+                          "that account, or log in with an account without MFA.",
+    "mfa_secret": "the TOTP secret",
+    "token_only": "the connection has an access token only; give a user name and password.",
+    "own_password": "the password of the connection is that of its user.",
+}
+
 
 class ApiClient:
-    """Base of the VB365 and VBGC clients: the bearer token and its life cycle.
+    """Base of every API client: the bearer token and its life cycle.
 
-    The token comes from auth_token or from a login with auth_username/auth_password. On a 401
-    the client logs in once more when it has credentials. A token the client minted itself is
-    revoked by close(); a token passed in is never revoked (the caller owns it).
-    Subclasses implement _request_token() and _revoke_token() and may add default headers.
+    The token is given, or comes from a login with a user name and password. On a 401 the client
+    logs in once more when it has credentials. A token the client minted itself is revoked by
+    close(); a token passed in is never revoked (the caller owns it).
+    Subclasses implement _request_token(), _revoke_token() and _probe_path().
     """
 
-    # Product facts, read by _connection.py to declare and check the connection options.
+    # Facts about the API, in its own terms (core/connection.py turns them into connection options).
     product = "Veeam"
+    short_name = None  # the product's abbreviation, e.g. VB365
     default_port = None
     login_path = None  # where the password grant goes: a 404 there means another product or port
-    env_prefix = "VEEAM"
-    action_group = None
-    extra_options = {}  # connection options beyond the common ones: name -> argument spec
-    header_options = {}  # option -> (HTTP header it fills, what to give when it is empty)
-    client_arguments = {}  # option -> keyword argument of the client's constructor
+    mfa_grant = False  # whether a login can answer a second-factor challenge with a TOTP code (TokenGrantClient)
+    version_header = None  # the request header that selects the API revision, when the API has one
+    api_revision = None  # the revision this client is written for (sent in version_header)
 
     def __init__(self, http, username=None, password=None, token=None, keep_token=False):
         self.http = http
@@ -38,6 +57,7 @@ class ApiClient:
         self.token_response = None
         self.minted = False
         self.keep_token = keep_token
+        self.advice = dict(ADVICE, **http.advice)
         for secret in (password, token):
             http.add_secret(secret)
 
@@ -48,13 +68,13 @@ class ApiClient:
     def login(self):
         """Log in with the password grant and remember the token; returns the token response."""
         if not self.can_login:
-            raise VeeamApiError("no credentials to log in to %s: set auth_username and auth_password, or auth_token." % self.product)
+            raise VeeamApiError("no credentials to log in to %s: %s" % (self.product, self.advice["no_credentials"]))
         try:
             response = self._request_token()
         except VeeamApiError as exc:
             if exc.status != 404 or exc.path != self.login_path:
                 raise
-            raise exc.reworded("no %s login at %s. %s" % (self.product, self.login_path, self.http.advice["wrong_product"] % {
+            raise exc.reworded("no %s login at %s. %s" % (self.product, self.login_path, self.advice["wrong_product"] % {
                 "product": self.product, "default_port": self.default_port}), server_words_as_details=True) from None
         self.token_response = response
         self.token = response.get("access_token")
@@ -64,7 +84,7 @@ class ApiClient:
         return response
 
     def revoke(self, check_mode=False):
-        """Revoke the given token (auth_token); False when the server refuses it already (HTTP 401).
+        """Revoke the given token; False when the server refuses it already (HTTP 401).
 
         In check mode nothing is revoked: one authenticated read tells whether the token still works.
         """
@@ -92,8 +112,7 @@ class ApiClient:
                 raise
             if not self.can_login:
                 raise VeeamApiError(
-                    "%s refused the access token (expired or revoked). Get a fresh one with the login module, "
-                    "or give auth_username and auth_password so the module can log in again." % self.product,
+                    "%s refused the access token (expired or revoked). %s" % (self.product, self.advice["token_refused"]),
                     status=401, method=exc.method, path=exc.path, error_code=exc.error_code,
                 ) from None
         self.login()
@@ -124,15 +143,15 @@ class ApiClient:
 
 
 class TokenGrantClient(ApiClient):
-    """An OAuth2 token endpoint with the password, mfa and refresh grants (VBGC, VBAzure).
+    """An OAuth2 token endpoint with the password, mfa and refresh grants.
 
     The password grant of an account with MFA answers with an mfa_token instead of an access token (how it says
     so is the product's: _mfa_challenge()); the client then completes the mfa grant with the current TOTP code
-    of auth_mfa_secret. Subclasses set login_path (the token endpoint) and grant_types and implement _mfa_challenge(response).
+    of its mfa_secret. Subclasses set login_path (the token endpoint) and grant_types and implement _mfa_challenge(response).
     """
 
+    mfa_grant = True
     grant_types = {"password": "password", "mfa": "mfa"}
-    token_hint = ""  # more options to check when the token endpoint answers 400
 
     def __init__(self, http, mfa_secret=None, **kwargs):
         super().__init__(http, **kwargs)
@@ -163,7 +182,7 @@ class TokenGrantClient(ApiClient):
 
     def _request_token(self):
         form = {"grant_type": self.grant_types["password"], "username": self.username, "password": self.password}
-        response = self._token_request(form, "auth_username and auth_password")
+        response = self._token_request(form, "login")
         mfa_token = self._mfa_challenge(response)
         if mfa_token:
             return self._mfa_grant(mfa_token)
@@ -172,18 +191,18 @@ class TokenGrantClient(ApiClient):
     def _mfa_grant(self, mfa_token):
         self.http.add_secret(mfa_token)
         if not self.mfa_secret:
-            raise VeeamApiError(
-                "%s asks for a multi-factor code for auth_username=%s: give auth_mfa_secret, the base32 "
-                "TOTP secret of that account, or log in with an account without MFA." % (self.product, self.username))
+            raise VeeamApiError(self.advice["mfa_secret_missing"] % {"product": self.product, "username": self.username})
         form = {"grant_type": self.grant_types["mfa"], "mfa_token": mfa_token,
-                "mfa_code": totp_now(self.mfa_secret, "auth_mfa_secret")}
-        response = self._token_request(form, "auth_mfa_secret (and the controller's clock)")
+                "mfa_code": totp_now(self.mfa_secret, self.advice["mfa_secret"])}
+        response = self._token_request(form, "mfa")
         return self._token_body(response)
 
-    def _token_request(self, form, what_to_check):
+    def _token_request(self, form, grant):
+        """POST the form of grant ("login" or "mfa"); a refusal says what to check (a 400 may also mean an API
+        revision the server does not serve)."""
         failed = "logging in to %s as %s failed" % (self.product, self.username)
-        with explained((400,), failed, "Check %s%s." % (what_to_check, self.token_hint)), \
-                explained((401, 403), failed, "Check %s." % what_to_check):
+        rejected = self.advice["%s_rejected" % grant] if self.version_header else self.advice["%s_refused" % grant]
+        with explained((400,), failed, rejected), explained((401, 403), failed, self.advice["%s_refused" % grant]):
             return self.http.request("POST", self.login_path, form=form, idempotent=True)
 
     def _token_body(self, response):

@@ -1,10 +1,13 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one owner of the connection options: their argument spec and env fallbacks, their checks, and the API
-client built from them.
+"""The one owner of the connection options: their argument spec and env fallbacks, their checks, every message
+that names one, and the API client built from them.
 
-An API client class (vb365.py, vbgc.py) declares only its product facts: env_prefix, default_port, action_group,
-extra_options, header_options and client_arguments. Every message that names a connection option is written here.
+An API client class states only facts about its API, in the API's terms (see core/api_client.py): product,
+short_name, default_port, login_path, mfa_grant and version_header/api_revision. ConnectionOptions turns them into
+module options and words the remedies (ADVICE) that the HTTP layer and the client add to their errors. VeeamModule is
+the AnsibleModule that holds the ConnectionOptions of its API, as community.hashi_vault's HashiVaultModule holds its
+HashiVaultConnectionOptions.
 """
 
 from __future__ import annotations
@@ -19,59 +22,7 @@ from ansible.module_utils.common.validation import check_required_one_of, check_
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HttpClient
 
-
-def _env(prefix, name):
-    return (env_fallback, ["%s_%s" % (prefix, name)])
-
-
-def connection_spec(client_class):
-    """The connection options of one API (see the vb365/vbgc doc fragments), each with an env fallback."""
-    prefix = client_class.env_prefix
-    spec = {
-        # Not required here: new_module() says where a missing server could have come from.
-        "server": {"type": "str", "fallback": _env(prefix, "SERVER")},
-        "port": {"type": "int", "default": client_class.default_port, "fallback": _env(prefix, "PORT")},
-        "auth_username": {"type": "str", "fallback": _env(prefix, "USERNAME")},
-        "auth_password": {"type": "str", "no_log": True, "fallback": _env(prefix, "PASSWORD")},
-        "auth_token": {"type": "str", "no_log": True, "fallback": _env(prefix, "TOKEN")},
-        "validate_certs": {"type": "bool", "default": True, "fallback": _env(prefix, "VALIDATE_CERTS")},
-        "ca_path": {"type": "path", "fallback": _env(prefix, "CA_PATH")},
-        "timeout": {"type": "int", "default": 30, "fallback": _env(prefix, "TIMEOUT")},
-        "allow_plain_http": {"type": "bool", "default": False, "fallback": _env(prefix, "ALLOW_PLAIN_HTTP")},
-    }
-    for name, option in client_class.extra_options.items():
-        spec[name] = dict(option, fallback=option.get("fallback", _env(prefix, name.upper().replace("AUTH_", ""))))
-    return spec
-
-
-def new_module(client_class, argument_spec, needs_auth=True, **kwargs):
-    """An AnsibleModule with the client's connection options merged into argument_spec.
-
-    The credentials are checked after the server: without a server (a shell without the environment variables) the
-    first thing to say is that none is set, not that the credentials are missing too."""
-    spec = connection_spec(client_class)
-    spec.update(argument_spec)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
-    module.client_class = client_class  # run() builds this API client
-    if module.params["server"] is None:
-        module.fail_json(msg="no server is set (neither the server option nor the environment variable %s_SERVER). Set "
-                             "it on the task, once for every task with module_defaults for group/veeam_community.backup.%s, "
-                             "or in %s_SERVER. For the simulator of the collection's repository, run "
-                             "`source build/simulator/env.sh` (written by make simulator) in the shell that runs "
-                             "ansible-playbook: it sets the server, CA and credentials."
-                             % (client_class.env_prefix, client_class.action_group, client_class.env_prefix))
-    if needs_auth:
-        given = {name: value for name, value in module.params.items() if value is not None}
-        try:
-            check_required_one_of([("auth_token", "auth_username")], given)
-            check_required_together([("auth_username", "auth_password")], given)
-        except TypeError as exc:
-            module.fail_json(msg="%s (or the environment variables %s_TOKEN, %s_USERNAME and %s_PASSWORD)." % (
-                to_native(exc), client_class.env_prefix, client_class.env_prefix, client_class.env_prefix))
-    return module
-
-
-# The HTTP layer's remedies, said in terms of the connection options.
+# The remedies of the HTTP layer and the API clients, said in terms of the connection options.
 ADVICE = {
     "no_verify": "validate_certs is false: the server certificate is not checked, so the connection can be intercepted. "
                  "Prefer ca_path with the CA that signed the server certificate.",
@@ -89,48 +40,167 @@ ADVICE = {
                      "on port %(default_port)s by default. Check server and port (a port in server wins over port).",
     "not_json": "is server pointing at the Veeam REST API?",
     "no_answer": "no answer within timeout=%(timeout)s s",
+    "no_credentials": "set auth_username and auth_password, or auth_token.",
+    "token_refused": "Get a fresh one with the login module, or give auth_username and auth_password so the module can "
+                     "log in again.",
+    "login_refused": "Check auth_username and auth_password.",
+    "login_rejected": "Check auth_username and auth_password, and api_version.",
+    "mfa_refused": "Check auth_mfa_secret (and the controller's clock).",
+    "mfa_rejected": "Check auth_mfa_secret (and the controller's clock), and api_version.",
+    "mfa_secret_missing": "%(product)s asks for a multi-factor code for auth_username=%(username)s: give auth_mfa_secret, "
+                          "the base32 TOTP secret of that account, or log in with an account without MFA.",
+    "mfa_secret": "auth_mfa_secret",
+    "token_only": "the connection uses auth_token only; give auth_username and auth_password.",
+    "own_password": "auth_password is the password of auth_username.",
 }
 
 
+def _env(prefix, name):
+    return (env_fallback, ["%s_%s" % (prefix, name)])
+
+
+class ConnectionOptions:
+    """The connection options of one API client class: spec, env fallbacks (VEEAM_<SHORT_NAME>_*), checks, client."""
+
+    def __init__(self, client_class):
+        self.client_class = client_class
+
+    @property
+    def env_prefix(self):
+        return "VEEAM_%s" % self.client_class.short_name.upper()
+
+    @property
+    def action_group(self):
+        """The module_defaults group of the product's modules (meta/runtime.yml)."""
+        return self.client_class.short_name.lower()
+
+    def argument_spec(self):
+        """The connection options of the API (see the product doc fragments), each with an env fallback."""
+        prefix, client_class = self.env_prefix, self.client_class
+        spec = {
+            # Not required here: problem() says where a missing server could have come from.
+            "server": {"type": "str", "fallback": _env(prefix, "SERVER")},
+            "port": {"type": "int", "default": client_class.default_port, "fallback": _env(prefix, "PORT")},
+            "auth_username": {"type": "str", "fallback": _env(prefix, "USERNAME")},
+            "auth_password": {"type": "str", "no_log": True, "fallback": _env(prefix, "PASSWORD")},
+            "auth_token": {"type": "str", "no_log": True, "fallback": _env(prefix, "TOKEN")},
+            "validate_certs": {"type": "bool", "default": True, "fallback": _env(prefix, "VALIDATE_CERTS")},
+            "ca_path": {"type": "path", "fallback": _env(prefix, "CA_PATH")},
+            "timeout": {"type": "int", "default": 30, "fallback": _env(prefix, "TIMEOUT")},
+            "allow_plain_http": {"type": "bool", "default": False, "fallback": _env(prefix, "ALLOW_PLAIN_HTTP")},
+        }
+        if client_class.version_header:
+            spec["api_version"] = {"type": "str", "default": client_class.api_revision, "fallback": _env(prefix, "API_VERSION")}
+        if client_class.mfa_grant:
+            spec["auth_mfa_secret"] = {"type": "str", "no_log": True, "fallback": _env(prefix, "MFA_SECRET")}
+        return spec
+
+    def problem(self, params, needs_auth=True):
+        """Why the options cannot be used before any request, else None.
+
+        The credentials are checked after the server: without a server (a shell without the environment variables)
+        the first thing to say is that none is set, not that the credentials are missing too."""
+        prefix = self.env_prefix
+        if params["server"] is None:
+            return ("no server is set (neither the server option nor the environment variable %s_SERVER). Set it on the "
+                    "task, once for every task with module_defaults for group/veeam_community.backup.%s, or in %s_SERVER. "
+                    "For the simulator of the collection's repository, run `source build/simulator/env.sh` (written by "
+                    "make simulator) in the shell that runs ansible-playbook: it sets the server, CA and credentials."
+                    % (prefix, self.action_group, prefix))
+        if not needs_auth:
+            return None
+        given = {name: value for name, value in params.items() if value is not None}
+        try:
+            check_required_one_of([("auth_token", "auth_username")], given)
+            check_required_together([("auth_username", "auth_password")], given)
+        except TypeError as exc:
+            return "%s (or the environment variables %s_TOKEN, %s_USERNAME and %s_PASSWORD)." % (
+                to_native(exc), prefix, prefix, prefix)
+        return None
+
+    @staticmethod
+    def login_problem(params, module_name):
+        """Why a login module (module_name) cannot do what its state asks with these options, else None."""
+        if params["state"] == "absent":
+            if not params["auth_token"]:
+                return "%s state=absent revokes auth_token: give the access_token of the login to end." % module_name
+            return None
+        if not (params["auth_username"] and params["auth_password"]):
+            return ("auth_username and auth_password are required with state=present: this module logs in to get a new "
+                    "token; give both (auth_token is used only with state=absent).")
+        return None
+
+    def build_client(self, params, warn=None, keep_token=False):
+        """The API client for the options in params. Raises InputError, naming the option, on bad input."""
+        if params.get("timeout") is not None and params["timeout"] <= 0:
+            raise InputError("timeout must be a positive number of seconds, got %s." % params["timeout"])
+        base_url = build_base_url(params["server"], params["port"])
+        self._check_plain_http(base_url, params, warn)
+        if params.get("ca_path") and not os.path.exists(params["ca_path"]):
+            raise InputError("ca_path=%s does not exist: give the PEM file of the CA certificate that signed the server "
+                             "certificate." % params["ca_path"])
+        http = HttpClient(
+            base_url, validate_certs=params["validate_certs"], ca_path=params.get("ca_path"),
+            timeout=params["timeout"], headers=self._headers(params), warn=warn, advice=ADVICE,
+        )
+        mfa = {"mfa_secret": params.get("auth_mfa_secret")} if self.client_class.mfa_grant else {}
+        return self.client_class(http, username=params.get("auth_username"), password=params.get("auth_password"),
+                                 token=params.get("auth_token"), keep_token=keep_token, **mfa)
+
+    def _headers(self, params):
+        header = self.client_class.version_header
+        if not header:
+            return {}
+        if not params.get("api_version"):
+            raise InputError("api_version is empty: give the REST API revision, e.g. %s." % self.client_class.api_revision)
+        return {header: params["api_version"]}
+
+    def _check_plain_http(self, base_url, params, warn):
+        """Refuse http:// unless allow_plain_http; warn when it is allowed."""
+        if not base_url.startswith("http://"):
+            return
+        if not params.get("allow_plain_http"):
+            raise InputError(
+                "server=%s uses plain http://, which sends the password and tokens unencrypted: use https:// (the "
+                "default for a bare host name). Only on a network you trust, allow it with allow_plain_http: true (or "
+                "%s_ALLOW_PLAIN_HTTP=true)." % (params["server"], self.env_prefix))
+        if warn:
+            warn("allow_plain_http is true and server is %s: the password and tokens cross the network unencrypted. "
+                 "Use https:// outside a lab." % base_url)
+
+
+class VeeamModule(AnsibleModule):
+    """An AnsibleModule with the connection options of one API merged into its argument spec and checked.
+
+    self.connection is their ConnectionOptions; client() builds the API client from them (core/runner.py calls it)."""
+
+    def __init__(self, client_class, argument_spec, needs_auth=True, **kwargs):
+        self.connection = ConnectionOptions(client_class)
+        spec = self.connection.argument_spec()
+        spec.update(argument_spec)
+        super().__init__(argument_spec=spec, supports_check_mode=True, **kwargs)
+        problem = self.connection.problem(self.params, needs_auth)
+        if problem:
+            self.fail_json(msg=problem)
+
+    def client(self, keep_token=False):
+        """The API client of this task's connection options. Raises InputError on bad input."""
+        return self.connection.build_client(self.params, warn=self.warn, keep_token=keep_token)
+
+
+def new_module(client_class, argument_spec, needs_auth=True, **kwargs):
+    """The VeeamModule of a module whose API client is client_class, with its own options in argument_spec."""
+    return VeeamModule(client_class, argument_spec, needs_auth=needs_auth, **kwargs)
+
+
+def connection_spec(client_class):
+    """The connection options of client_class's API (for the docs and credential type tests, and the AWX types)."""
+    return ConnectionOptions(client_class).argument_spec()
+
+
 def build_client(client_class, params, warn=None, keep_token=False):
-    """The API client for the connection options in params. Raises InputError, naming the option, on bad input."""
-    if params.get("timeout") is not None and params["timeout"] <= 0:
-        raise InputError("timeout must be a positive number of seconds, got %s." % params["timeout"])
-    base_url = build_base_url(params["server"], params["port"])
-    _check_plain_http(client_class, base_url, params, warn)
-    if params.get("ca_path") and not os.path.exists(params["ca_path"]):
-        raise InputError("ca_path=%s does not exist: give the PEM file of the CA certificate that signed the server "
-                         "certificate." % params["ca_path"])
-    http = HttpClient(
-        base_url, validate_certs=params["validate_certs"], ca_path=params.get("ca_path"),
-        timeout=params["timeout"], headers=_headers(client_class, params), warn=warn, advice=ADVICE,
-    )
-    arguments = {keyword: params.get(option) for option, keyword in client_class.client_arguments.items()}
-    return client_class(http, username=params.get("auth_username"), password=params.get("auth_password"),
-                        token=params.get("auth_token"), keep_token=keep_token, **arguments)
-
-
-def _headers(client_class, params):
-    headers = {}
-    for option, (header, what) in client_class.header_options.items():
-        if not params.get(option):
-            raise InputError("%s is empty: give %s." % (option, what))
-        headers[header] = params[option]
-    return headers
-
-
-def _check_plain_http(client_class, base_url, params, warn):
-    """Refuse http:// unless allow_plain_http; warn when it is allowed."""
-    if not base_url.startswith("http://"):
-        return
-    if not params.get("allow_plain_http"):
-        raise InputError(
-            "server=%s uses plain http://, which sends the password and tokens unencrypted: use https:// (the "
-            "default for a bare host name). Only on a network you trust, allow it with allow_plain_http: true (or "
-            "%s_ALLOW_PLAIN_HTTP=true)." % (params["server"], client_class.env_prefix))
-    if warn:
-        warn("allow_plain_http is true and server is %s: the password and tokens cross the network unencrypted. "
-             "Use https:// outside a lab." % base_url)
+    """The API client of client_class for the connection options in params, without a module."""
+    return ConnectionOptions(client_class).build_client(params, warn=warn, keep_token=keep_token)
 
 
 def build_base_url(server, port, option_name="server"):

@@ -1,10 +1,10 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one HTTP layer of the collection, shared by the VB365 and VBGC API clients.
+"""The one HTTP layer of the collection, shared by every API client.
 
 It owns the requests Session (one per module run, so connections are reused), TLS settings,
-timeouts, bounded retries and the mapping of failures to VeeamApiError. It knows nothing about
-Veeam resources nor about Ansible; the API clients (through _api_client.py) build on it.
+timeouts, bounded retries and the mapping of failures to VeeamApiError. It knows no product,
+no Veeam resource and nothing about Ansible; the API clients (through core/api_client.py) build on it.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask i
 # Answers after which a request is tried again. A server may send 429 or 503 after it acted (a 503 from a node that
 # stopped mid-request), and 502 or 504 come from a gateway that may have forwarded the request: so only idempotent
 # requests are repeated here. For any other (a create) the outcome is unknown: OutcomeUnknown tells the caller, which
-# reads the object again before it decides to repeat the request (_resource.send_once()).
+# reads the object again before it decides to repeat the request (engine.send_once()).
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 
@@ -44,8 +44,9 @@ PLAIN_HTTP_ANSWER = ("wrong version number", "wrong_version_number", "record lay
 NOT_REPEATED = ("The request was not repeated because the server may already have acted on it. "
                 "Check the object's state and run the task again.")
 
-# The remedies added to failure messages, in the words of whoever configures the client: _connection.py passes its
-# own, which name the module options. The texts here name no setting.
+# The remedies added to failure messages, in the words of whoever configures the client: core/connection.py passes its
+# own, which name the module options (and also word the API clients' remedies, which they read from self.advice).
+# The texts here name no setting.
 ADVICE = {
     "no_verify": "certificate verification is off: the server certificate is not checked, so the connection can be "
                  "intercepted. Prefer trusting the CA that signed the server certificate.",
@@ -270,7 +271,8 @@ class HttpClient:
         return HttpResponse(response.status_code, response.headers, body)
 
     def _error_from_response(self, method, path, response):
-        """Read any documented error shape (VB365 RESTExceptionInfo, VBGC problem body, RFC 7807 problem+json) or none."""
+        """Read any error shape the APIs document ({message, errorCode, details}; RFC 7807 problem+json with per-field
+        errors; OAuth2's {error, error_description}) or none."""
         try:
             body = response.json()
         except ValueError:

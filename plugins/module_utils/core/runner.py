@@ -1,6 +1,7 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""How every module runs: build the API client (_connection.py), call the work function, exit.
+"""How every module runs: build the API client (the module's connection options, core/connection.py), call the work
+function, exit.
 
 The one place that turns a failure (VeeamApiError, InputError, a missing library) into fail_json, that logs
 out a token the module minted, and that refuses, before any request, a task whose result would hold a secret
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import build_client, new_module
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, MissingLibraryError, VeeamError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import SecretInResult, unlogged_secret_problem
@@ -41,7 +42,7 @@ def run(module, work, keep_token=False, secret=None):
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:
-        client = build_client(module.client_class, module.params, warn=module.warn, keep_token=keep_token)
+        client = module.client(keep_token)
     except InputError as exc:
         module.fail_json(msg=failure_message(exc))
     failure = None
@@ -66,13 +67,9 @@ def login_module_main(client_class, name):
     """The login modules: state=present logs in and returns the token, state=absent revokes auth_token."""
     module = new_module(client_class, LOGIN_OPTIONS, needs_auth=False)
     params = module.params
+    check_input(module, module.connection.login_problem(params, name))
     if params["state"] == "absent":
-        if not params["auth_token"]:
-            module.fail_json(msg="%s state=absent revokes auth_token: give the access_token of the login to end." % name)
         run(module, lambda client: {"changed": client.revoke(check_mode=module.check_mode)})
-    if not (params["auth_username"] and params["auth_password"]):
-        module.fail_json(msg="auth_username and auth_password are required with state=present: this module logs in to get "
-                             "a new token; give both (auth_token is used only with state=absent).")
     tokens = "access_token and refresh_token" if params["return_refresh_token"] else "access_token"
     run(module, lambda client: token_result(client.login(), params["return_refresh_token"]), keep_token=True,
         secret=SecretInResult("the token of a new session (%s), which acts as %s" % (tokens, params["auth_username"])))

@@ -135,8 +135,7 @@ def _is_in_use_error(error):
 class VB365Client(ApiClient):
     product = "Veeam Backup for Microsoft 365"
     default_port = 4443
-    env_prefix = "VEEAM_VB365"
-    action_group = "vb365"
+    short_name = "VB365"
     login_path = LOGIN_PATH
 
     # --- token ------------------------------------------------------------------------------
@@ -148,7 +147,7 @@ class VB365Client(ApiClient):
         except VeeamApiError as exc:
             if exc.status not in (400, 401):
                 raise
-            raise exc.reworded("login as %s refused: %s Check auth_username and auth_password." % (self.username, exc.message)) from None
+            raise exc.reworded("login as %s refused: %s %s" % (self.username, exc.message, self.advice["login_refused"])) from None
 
     def refresh(self, refresh_token):
         """Exchange a refresh token for a new token pair; returns the token response (the client's token is unchanged)."""

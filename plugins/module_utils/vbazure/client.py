@@ -37,13 +37,10 @@ def is_default_admin(user):
 class VBAzureClient(TokenGrantClient):
     product = "Veeam Backup for Microsoft Azure"
     default_port = 443
-    env_prefix = "VEEAM_VBAZURE"
-    action_group = "vbazure"
+    short_name = "VBAzure"
     user_module = "veeam_azure_user"
     max_pages = 1000
 
-    extra_options = {"auth_mfa_secret": {"type": "str", "no_log": True}}
-    client_arguments = {"auth_mfa_secret": "mfa_secret"}
     login_path = TOKEN_PATH
     grant_types = {"password": "Password", "mfa": "Mfa"}
 
@@ -120,12 +117,12 @@ class VBAzureClient(TokenGrantClient):
         """Set another user's password: VBAzure asks for the signed-in administrator's own password."""
         if not self.password:
             raise InputError("changing the password of %s needs the administrator's own password (VBAzure asks for it): "
-                             "the connection uses auth_token only; give auth_username and auth_password." % name)
+                             "%s" % (name, self.advice["token_only"]))
         self.http.add_secret(password)
         body = {"newPassword": password, "adminsPassword": self.password}
         with explained((400,), "changing the password of %s was refused" % name,
-                       "Check that password meets the appliance's password policy and that auth_password is the "
-                       "password of auth_username."):  # the same new password again: safe to repeat
+                       "Check that password meets the appliance's password policy and that %s" % self.advice["own_password"]):
+            # the same new password again: safe to repeat
             self.call("POST", self.user_path(name, "changePassword"), json=body, idempotent=True)
 
     # --- MFA ------------------------------------------------------------------------------

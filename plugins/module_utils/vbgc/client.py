@@ -4,8 +4,8 @@
 
 Token life cycle (password grant, MFA grant, logout), pagination, users, roles, MFA and passwords.
 It reads every plausible variant of the partly documented answers (see the collection design,
-"liberal in what you accept") and raises VeeamApiError (InputError for options it cannot use); it knows nothing
-of Ansible: its connection options are declared as facts (extra_options, header_options) for _connection.py.
+"liberal in what you accept") and raises VeeamApiError (InputError for input it cannot use); it knows nothing
+of Ansible: it states facts about its API (core/api_client.py), which core/connection.py turns into options.
 """
 
 from __future__ import annotations
@@ -108,21 +108,15 @@ def is_last_page(items, offset, total, limit):
 class VBGCClient(TokenGrantClient):
     product = "Veeam Backup for Google Cloud"
     default_port = 13140
-    env_prefix = "VEEAM_VBGC"
-    action_group = "vbgc"
+    short_name = "VBGC"
     max_pages = 1000
     max_items = 100000
 
-    extra_options = {
-        "api_version": {"type": "str", "default": "1.4-rev0"},
-        "auth_mfa_secret": {"type": "str", "no_log": True},
-    }
-    header_options = {"api_version": ("x-api-version", "the REST API revision, e.g. 1.4-rev0")}
-    client_arguments = {"auth_mfa_secret": "mfa_secret"}
+    version_header = "x-api-version"
+    api_revision = "1.4-rev0"
 
     login_path = TOKEN_PATH
     user_module = "veeam_gcp_user"
-    token_hint = ", and api_version"  # noqa: S105 - words of a message
 
     def __init__(self, http, **kwargs):
         super().__init__(http, **kwargs)

@@ -17,7 +17,7 @@ from ansible.plugins.loader import fragment_loader
 from ansible.utils.plugin_docs import get_docstring
 
 from ansible_collections.veeam_community.backup.plugins.doc_fragments.connection import ModuleDocFragment as Connection
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import connection_spec
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import ConnectionOptions, connection_spec
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
@@ -26,7 +26,7 @@ ROOT = pathlib.Path(__file__).parents[3]
 COLLECTION = "veeam_community.backup"
 # Module name prefix -> the API client of its product.
 CLIENT_OF_PREFIX = {"veeam_m365_": VB365Client, "veeam_gcp_": VBGCClient, "veeam_azure_": VBAzureClient}
-CLIENT_OF_GROUP = {client.action_group: client for client in CLIENT_OF_PREFIX.values()}
+CLIENT_OF_GROUP = {ConnectionOptions(client).action_group: client for client in CLIENT_OF_PREFIX.values()}
 # Twin modules of the two appliances: the second's docs are the first's with the product words replaced.
 TWINS = [("veeam_gcp_%s" % twin, "veeam_azure_%s" % twin) for twin in ("user", "users", "user_info", "user_mfa", "login")]
 # The parts of a twin's DOCUMENTATION (and "examples") that state its own appliance's facts: the user options differ
@@ -92,7 +92,7 @@ def texts(node):
 
 def foreign_env_variables(text, client):
     """The environment variables of another API's connection options that text names (VEEAM_VAULT_* belong to none)."""
-    others = tuple(other.env_prefix + "_" for other in CLIENT_OF_PREFIX.values() if other is not client)
+    others = tuple(ConnectionOptions(other).env_prefix + "_" for other in CLIENT_OF_PREFIX.values() if other is not client)
     return sorted({name for name in re.findall(r"VEEAM_[A-Z0-9_]+", text) if name.startswith(others)})
 
 
@@ -128,7 +128,7 @@ def test_module_page_renders_no_markup_escape(name):
 @pytest.mark.parametrize("name", MODULES)
 def test_module_takes_the_connection_options_from_its_own_api_fragments(name):
     fragments = yaml.safe_load(module_source(name)["DOCUMENTATION"])["extends_documentation_fragment"]
-    api = "%s.%s" % (COLLECTION, client_of_module(name).action_group)
+    api = "%s.%s" % (COLLECTION, ConnectionOptions(client_of_module(name)).action_group)
     assert [fragment for fragment in fragments if fragment == api or fragment.startswith(api + ".")] == [
         api, api + ".connection_options", api + ".actiongroup"]
 
@@ -189,7 +189,7 @@ def test_role_page_names_only_its_own_api_and_its_port_default(role):
     port = spec["options"].get("%s_port" % role)
     if port is not None:
         assert "else C(%d)." % client.default_port in " ".join(port["description"])
-        assert "`%s_PORT`, else %d |" % (client.env_prefix, client.default_port) in readme
+        assert "`%s_PORT`, else %d |" % (ConnectionOptions(client).env_prefix, client.default_port) in readme
 
 
 def test_galaxy_description_names_every_api_and_the_repositories():

@@ -7,8 +7,18 @@ The modules run in-process against real local servers (plain HTTP and TLS) throu
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
+from ansible_collections.veeam_community.backup.plugins.module_utils.core import api_client
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import connection_spec
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import client as vb365_client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import client as vbazure_client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import client as vbgc_client
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
 from ansible_collections.veeam_community.backup.plugins.modules import veeam_gcp_user_info, veeam_m365_account_info
 from ansible_collections.veeam_community.backup.tests.unit.utils.vbgc_fixtures import warning_texts
 from ansible_collections.veeam_community.backup.tests.unit.utils.module_runner import run_module
@@ -106,3 +116,11 @@ def test_the_server_environment_variable_is_used(tls_server, monkeypatch, module
     result = run_module(module, dict(args, auth_token="given-token", ca_path=tls_server.ca_path))
     assert not result.get("failed"), result.get("msg")
     assert len(tls_server.calls()) == 1
+
+
+def test_the_api_clients_name_no_connection_option():
+    """The connection options and every message about them belong to core/connection.py; a client states API facts."""
+    options = {name for client in (VB365Client, VBGCClient, VBAzureClient) for name in connection_spec(client) if "_" in name}
+    for source_module in (api_client, vb365_client, vbgc_client, vbazure_client):
+        source = inspect.getsource(source_module)
+        assert [name for name in sorted(options) if name in source] == [], source_module.__name__

@@ -410,7 +410,7 @@ def test_api_client_logs_in_again_once_after_401(server):
 
 def test_api_client_with_only_a_token_explains_the_401(server):
     server.add("GET", "/r", status=401, body={"message": "expired"})
-    client = DemoClient(HttpClient(server.url), token="stale")
+    client = DemoClient(HttpClient(server.url, advice=ADVICE), token="stale")
     with pytest.raises(VeeamApiError) as err:
         client.call("GET", "/r")
     assert "login module" in str(err.value)

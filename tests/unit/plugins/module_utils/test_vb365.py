@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import ADVICE
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HttpClient
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
@@ -30,7 +31,7 @@ def account(user_name="backup", account_type="azureBlobAccount", organization_id
 
 def client_for(server, **kwargs):
     kwargs.setdefault("token", "given")
-    return VB365Client(HttpClient(server.url, timeout=5, sleep=lambda s: None), **kwargs)
+    return VB365Client(HttpClient(server.url, timeout=5, sleep=lambda s: None, advice=ADVICE), **kwargs)
 
 
 def paths(server):
