@@ -75,7 +75,7 @@ def apply_items(pairs, apply, list_key, value_key, diff_mode):
             result = apply(item, current)
         except VeeamError as exc:
             raise ItemFailed(exc, label, list_key, results) from None
-        results.append({"item": label, "action": _action(item["state"], current, result["changed"]),
+        results.append({"item": label, "action": _action(item.get("state"), current, result["changed"]),
                         "changed": result["changed"], value_key: result[value_key]})
         if result["changed"] and "diff" in result:
             diffs.append(dict(result["diff"], before_header=label, after_header=label))
