@@ -72,6 +72,14 @@ def test_a_key_create_answered_503_after_the_server_acted_is_not_sent_again(serv
     assert len(server.calls("POST")) == 1
 
 
+def test_a_key_create_refused_because_a_parallel_task_added_the_key_goes_on_with_that_key(server):
+    server.add("GET", "/v8/EncryptionKeys", body=[]).add("POST", "/v8/EncryptionKeys", status=409, body={"message": "exists"})
+    server.add("GET", "/v8/EncryptionKeys", body=[key()])  # the parallel task's key
+    result = KEY.ensure(client_for(server), key_params(password=SECRET), check_mode=False, diff_mode=False)
+    assert result == {"changed": False, "encryption_key": key()}
+    assert writes(server) == [("POST", "/v8/EncryptionKeys")]
+
+
 def test_after_a_race_the_key_with_the_lowest_id_stays_and_each_task_removes_only_its_own(server):
     warnings = []
     server.add("GET", "/v8/EncryptionKeys", body=[]).add("POST", "/v8/EncryptionKeys", status=201, body=key(key_id=OTHER_KEY_ID))
