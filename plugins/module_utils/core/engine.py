@@ -97,29 +97,24 @@ class Resource:
     (default: nothing), even for an empty list.
     """
 
-    def __init__(self, noun, list_key, key, read, problem, create, update, **optional):
+    def __init__(self, noun, list_key, key, read, problem, create, update, *, input_problem, find=None, label=None,
+                 kind=None, where="the server", view=None, delete=None, listing=None, context=Context):
         self.noun, self.list_key, self.key, self.read, self.problem = noun, list_key, key, read, problem
-        self.create, self.update = create, update
-        self.find = optional.pop("find", read)
-        self.label = optional.pop("label", key)
-        self.kind = optional.pop("kind", noun)
-        self.where = optional.pop("where", "the server")
-        self.view = optional.pop("view", lambda current: current)
-        self.context = optional.pop("context", Context)
-        self.delete = optional.pop("delete", None)
-        self.listing = optional.pop("listing", lambda ctx: None)
-        self.input_problem = optional.pop("input_problem")
-        if optional:
-            raise TypeError("unknown Resource parts: %s" % ", ".join(sorted(optional)))
+        self.create, self.update, self.delete, self.input_problem = create, update, delete, input_problem
+        self.find, self.label, self.kind, self.where = find or read, label or key, kind or noun, where
+        self.view = view or (lambda current: current)
+        self.listing = listing or (lambda ctx: None)
+        self.context = context
 
-    def ensure(self, client, params, check_mode, diff_mode, ctx=None):
-        """Bring one object to params: read, check, apply. ctx: the run's Context (default: a new one)."""
-        ctx = ctx or self.context(client)
+    def ensure(self, client, params, check_mode, diff_mode):
+        """The single module: bring one object to params (read, check, apply) with a new Context."""
+        ctx = self.context(client)
         current = self.checked(ctx, params, self.read(ctx, params))
         return self.apply(ctx, params, check_mode, diff_mode, current)
 
     def ensure_all(self, client, items, check_mode, diff_mode, ctx=None):
-        """The list module: every item read and checked before the first write, then each item applied in order."""
+        """The list module: every item read and checked before the first write, then each item applied in order.
+        ctx: the run's Context (default: a new one that reads whole lists)."""
         ctx = ctx or self.context(client, True)
         self.listing(ctx)
         return apply_checked(items, self.label, lambda item: self.checked(ctx, item, self.find(ctx, item)),

@@ -1,6 +1,6 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The lookup context of VB365 object storage (vb365_lookups.py) and the single-object paths that use it."""
+"""The lookup context of VB365 object storage (vb365/lookups.py) and the single-object paths that use it."""
 
 from __future__ import annotations
 
