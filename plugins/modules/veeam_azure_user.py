@@ -136,12 +136,12 @@ user:
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.user import USER, USER_SPEC, input_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.user import USER, USER_SPEC
 
 
 def main():
     module = new_module(VBAzureClient, USER_SPEC, required_if=[("update_password", "always", ["password"])])
-    check_input(module, input_problem(module.params))
+    check_input(module, USER.input_problem(module.params))
     run(module, lambda client: USER.ensure(client, module.params, module.check_mode, module._diff))
 
 

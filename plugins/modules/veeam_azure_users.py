@@ -135,11 +135,10 @@ users:
         mfaEnabled: false
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import input_refusal
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.user import USER, USER_SPEC, input_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.user import USER, USER_SPEC
 
 ARGUMENT_SPEC = {
     "users": {
@@ -152,7 +151,7 @@ ARGUMENT_SPEC = {
 def main():
     module = new_module(VBAzureClient, ARGUMENT_SPEC)
     users = module.params["users"]
-    check_input(module, input_refusal(users, "users", USER.label, input_problem, USER.key, "user"))
+    check_input(module, USER.refusal(users))
     run(module, lambda client: USER.ensure_all(client, users, module.check_mode, module._diff))
 
 

@@ -149,13 +149,13 @@ user:
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.user import USER, USER_SPEC, input_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.user import USER, USER_SPEC
 
 
 def main():
     module = new_module(VBGCClient, USER_SPEC, required_if=[("update_password", "always", ["password"])],
                         required_by={"old_password": "password"})
-    check_input(module, input_problem(module.params))
+    check_input(module, USER.input_problem(module.params))
     run(module, lambda client: USER.ensure(client, module.params, module.check_mode, module._diff))
 
 

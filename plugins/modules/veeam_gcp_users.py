@@ -148,11 +148,10 @@ users:
             name: Portal Operator
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import input_refusal
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.user import USER, USER_SPEC, input_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.user import USER, USER_SPEC
 
 ARGUMENT_SPEC = {
     "users": {
@@ -166,7 +165,7 @@ ARGUMENT_SPEC = {
 def main():
     module = new_module(VBGCClient, ARGUMENT_SPEC)
     users = module.params["users"]
-    check_input(module, input_refusal(users, "users", USER.label, input_problem, USER.key, "user"))
+    check_input(module, USER.refusal(users))
     run(module, lambda client: USER.ensure_all(client, users, module.check_mode, module._diff))
 
 

@@ -194,17 +194,13 @@ account:
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.account import (
-    account_spec,
-    ensure_account,
-    input_problem,
-)
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.account import ACCOUNT, account_spec
 
 
 def main():
     module = new_module(VB365Client, account_spec())
-    check_input(module, input_problem(module.params))
-    run(module, lambda client: ensure_account(client, module.params, module.check_mode, module._diff))
+    check_input(module, ACCOUNT.input_problem(module.params))
+    run(module, lambda client: ACCOUNT.ensure(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

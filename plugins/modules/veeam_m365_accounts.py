@@ -148,39 +148,20 @@ accounts:
         organizationId: null
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import apply_checked, input_refusal
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.account import (
-    account_spec,
-    apply_account,
-    checked_account,
-    describe,
-    identity,
-    input_problem,
-)
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.account import ACCOUNT, account_spec
 
 
 def argument_spec():
     return {"accounts": {"type": "list", "elements": "dict", "required": True, "options": account_spec()}}
 
 
-def item_key(item):
-    return ("id", item["id"].lower()) if item["id"] else tuple(sorted(identity(item).items(), key=str))
-
-
-def apply_all(client, items, check_mode, diff_mode):
-    accounts = client.list_accounts()
-    return apply_checked(items, describe, lambda item: checked_account(item, accounts),
-                         lambda item, account: apply_account(client, item, check_mode, diff_mode, account, accounts),
-                         "accounts", "account", diff_mode)
-
-
 def main():
     module = new_module(VB365Client, argument_spec())
-    check_input(module, input_refusal(module.params["accounts"], "accounts", describe, input_problem, item_key, "account"))
-    run(module, lambda client: apply_all(client, module.params["accounts"], module.check_mode, module._diff))
+    check_input(module, ACCOUNT.refusal(module.params["accounts"]))
+    run(module, lambda client: ACCOUNT.ensure_all(client, module.params["accounts"], module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

@@ -99,17 +99,13 @@ encryption_key:
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import (
-    ensure_key,
-    input_problem,
-    key_spec,
-)
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import KEY, key_spec
 
 
 def main():
     module = new_module(VB365Client, key_spec())
-    check_input(module, input_problem(module.params))
-    run(module, lambda client: ensure_key(client, module.params, module.check_mode, module._diff))
+    check_input(module, KEY.input_problem(module.params))
+    run(module, lambda client: KEY.ensure(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

@@ -122,37 +122,19 @@ encryption_keys:
         organizationId: null
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import apply_checked, input_refusal
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import (
-    apply_key,
-    checked_key,
-    input_problem,
-    key_spec,
-)
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import Lookups
-
-
-def label(item):
-    return item["description"]
-
-
-def apply_all(client, items, check_mode, diff_mode):
-    lookups = Lookups(client)
-    return apply_checked(items, label, lambda item: checked_key(lookups, item),
-                         lambda item, key: apply_key(client, item, check_mode, diff_mode, key),
-                         "encryption_keys", "encryption_key", diff_mode)
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import KEY, key_spec
 
 
 def main():
     # The list itself is no secret (a key's description names it): its items' password is no_log.
     module = new_module(VB365Client, {"encryption_keys": {"type": "list", "elements": "dict", "required": True,
                                                           "no_log": False, "options": key_spec()}})
-    check_input(module, input_refusal(module.params["encryption_keys"], "encryption_keys", label, input_problem, label, "encryption key"))
-    run(module, lambda client: apply_all(client, module.params["encryption_keys"], module.check_mode,
-                                                      module._diff))
+    check_input(module, KEY.refusal(module.params["encryption_keys"]))
+    run(module, lambda client: KEY.ensure_all(client, module.params["encryption_keys"], module.check_mode,
+                                              module._diff))
 
 
 if __name__ == "__main__":

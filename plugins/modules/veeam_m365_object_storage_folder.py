@@ -73,17 +73,13 @@ folder:
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.object_storage import (
-    ensure_folder,
-    folder_input_problem,
-    folder_spec,
-)
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.object_storage import FOLDER, folder_spec
 
 
 def main():
     module = new_module(VB365Client, folder_spec())
-    check_input(module, folder_input_problem(module.params))
-    run(module, lambda client: ensure_folder(client, module.params, module.check_mode, module._diff))
+    check_input(module, FOLDER.input_problem(module.params))
+    run(module, lambda client: FOLDER.ensure(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

@@ -151,44 +151,20 @@ folders:
         path: m365-backups/exchange
 """
 
-import json
-
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import apply_checked, input_refusal
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import CREATED_EARLIER_OPTION, Lookups
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.object_storage import (
-    current_folder,
-    ensure_folder,
-    folder_input_problem,
-    folder_spec,
-)
-
-
-def label(item):
-    return "%s/%s" % (item["bucket"], item["folder"])
-
-
-def item_key(item):
-    return json.dumps(item, sort_keys=True)
-
-
-def apply_all(client, items, check_mode, diff_mode, created_earlier=None):
-    lookups = Lookups(client, all_accounts=True, created_earlier=created_earlier if check_mode else None)
-    items = [dict(item, state="present") for item in items]  # create only: every item is a folder to be present
-    return apply_checked(items, label, lambda item: current_folder(lookups, item),
-                         lambda item, _folder: ensure_folder(client, item, check_mode, diff_mode, lookups),
-                         "folders", "folder", diff_mode)
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import CREATED_EARLIER_OPTION, list_lookups
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.object_storage import FOLDER, folder_spec
 
 
 def main():
     module = new_module(VB365Client, {"folders": {"type": "list", "elements": "dict", "required": True,
                                                   "options": folder_spec()},
                                       "created_earlier": CREATED_EARLIER_OPTION})
-    check_input(module, input_refusal(module.params["folders"], "folders", label, folder_input_problem, item_key, "folder"))
-    run(module, lambda client: apply_all(client, module.params["folders"], module.check_mode, module._diff,
-                                                      module.params["created_earlier"]))
+    check_input(module, FOLDER.refusal(module.params["folders"]))
+    run(module, lambda client: FOLDER.ensure_all(client, module.params["folders"], module.check_mode, module._diff,
+                                                 list_lookups(client, module.check_mode, module.params["created_earlier"])))
 
 
 if __name__ == "__main__":

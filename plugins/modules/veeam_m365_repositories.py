@@ -248,32 +248,11 @@ repositories:
         retentionType: SnapshotBased
 """
 
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import apply_checked, input_refusal
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import CREATED_EARLIER_OPTION, Lookups
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import (
-    apply_repository,
-    checked_repository,
-    input_problem,
-    repository_spec,
-)
-
-
-def label(item):
-    return item["name"]
-
-
-def item_key(item):
-    return item["name"].lower()
-
-
-def apply_all(client, items, check_mode, diff_mode, created_earlier=None):
-    lookups = Lookups(client, all_accounts=True, created_earlier=created_earlier if check_mode else None)
-    return apply_checked(items, label, lambda item: checked_repository(client, lookups, item),
-                         lambda item, current: apply_repository(client, item, check_mode, diff_mode, current, lookups),
-                         "repositories", "repository", diff_mode)
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import CREATED_EARLIER_OPTION, list_lookups
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import REPOSITORY, repository_spec
 
 
 def main():
@@ -281,9 +260,9 @@ def main():
     module = new_module(VB365Client, {"repositories": {"type": "list", "elements": "dict", "required": True,
                                                        "options": repository_spec()},
                                       "created_earlier": CREATED_EARLIER_OPTION})
-    check_input(module, input_refusal(module.params["repositories"], "repositories", label, input_problem, item_key, "repository"))
-    run(module, lambda client: apply_all(client, module.params["repositories"], module.check_mode,
-                                                      module._diff, module.params["created_earlier"]))
+    check_input(module, REPOSITORY.refusal(module.params["repositories"]))
+    run(module, lambda client: REPOSITORY.ensure_all(client, module.params["repositories"], module.check_mode, module._diff,
+                                                     list_lookups(client, module.check_mode, module.params["created_earlier"])))
 
 
 if __name__ == "__main__":

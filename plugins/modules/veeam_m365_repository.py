@@ -234,17 +234,13 @@ repository:
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import new_module
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.runner import check_input, run
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import (
-    ensure_repository,
-    input_problem,
-    repository_spec,
-)
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import REPOSITORY, repository_spec
 
 
 def main():
     module = new_module(VB365Client, repository_spec())
-    check_input(module, input_problem(module.params))
-    run(module, lambda client: ensure_repository(client, module.params, module.check_mode, module._diff))
+    check_input(module, REPOSITORY.input_problem(module.params))
+    run(module, lambda client: REPOSITORY.ensure(client, module.params, module.check_mode, module._diff))
 
 
 if __name__ == "__main__":

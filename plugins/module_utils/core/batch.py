@@ -1,7 +1,8 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The list modules' loop (veeam_gcp_users, veeam_m365_accounts, ...): every item checked before the first write,
-then applied in order, one result per item; a failure names the item and keeps the items done before it."""
+"""The list half of the desired-state engine (core/engine.py runs it for every list module): every item checked before
+the first write, then applied in order, one result per item; a failure names the item and keeps the items done before
+it."""
 
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ def apply_items(pairs, apply, list_key, value_key, diff_mode):
             result = apply(item, current)
         except VeeamError as exc:
             raise ItemFailed(exc, label, list_key, results) from None
-        results.append({"item": label, "action": _action(item["state"], current, result["changed"]),
+        results.append({"item": label, "action": _action(item.get("state"), current, result["changed"]),
                         "changed": result["changed"], value_key: result[value_key]})
         if result["changed"] and "diff" in result:
             diffs.append(dict(result["diff"], before_header=label, after_header=label))

@@ -7,10 +7,9 @@ from __future__ import annotations
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import redact
 
 ALWAYS = "always"  # update_password=always
-UNKNOWN = object()  # "not read yet": an ensure function reads the object itself
 UPDATE_PASSWORD_OPTION = {"type": "str", "choices": ["on_create", ALWAYS], "default": "on_create", "no_log": False}
 STATE_OPTION = {"type": "str", "choices": ["present", "absent"], "default": "present"}
-# A refused create may mean the object exists already (_resource.send_once() reads it again): the status of a
+# A refused create may mean the object exists already (engine.send_once() reads it again): the status of a
 # duplicate is undocumented (a simulator answers 409, a real server may answer 400).
 DUPLICATE_STATUSES = (400, 409)
 

@@ -1,15 +1,16 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The desired-state skeleton that every resource shares, whatever its product: read the object, check the options
-against it before any write, then create, update or remove it; and the same for a list of objects in one task.
+"""The one desired-state engine of every resource, whatever its product: read the object, check the options against it
+before any write, then create, update or remove it, and report; the same for a list of objects in one task.
 
-A product's resource file (vbgc_user.py, vbazure_user.py) supplies only what differs: its reads, checks and writes.
+A product's resource file declares a Resource: only what differs (its key, reads, problems, writes, names). Each run
+has one Context, the per-run cache of list reads ("each list once per run"), passed to every read, check and write.
 """
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import apply_checked
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.compare import DUPLICATE_STATUSES, UNKNOWN
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import apply_checked, input_refusal
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.compare import DUPLICATE_STATUSES
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, OutcomeUnknown, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
 
@@ -64,48 +65,81 @@ def removal_result(noun, current, delete, check_mode, diff_mode, before=None):
     return module_result(True, diff_mode, current if before is None else before, {}, **{noun: {}})
 
 
-class Resource:
-    """One kind of object that has a natural key (a user by name) and how to read, check and write one.
+class Context:
+    """What one module run has read: each list at most once. Every read, check and write of a resource gets it.
 
-    read(client, params) -> the object or None; read_all(client) -> {key: object}; key(params) -> the natural key;
-    server_problem(client, params, current) -> why params cannot be applied (None: fine), checked before any write;
-    create(client, params, check_mode, diff_mode) and update(client, params, check_mode, diff_mode, current) -> the
-    module result; delete(client, params, current) removes it. noun names one object in results ("user"), where the
-    server in messages ("the appliance"); label(params) names one item of a list (default: its key).
+    all_listed: a list module's run, which reads whole lists once rather than the objects one option names."""
+
+    def __init__(self, client, all_listed=False):
+        self.client = client
+        self.all_listed = all_listed
+        self._lists = {}
+
+    def once(self, name, read):
+        """read() the first time name is asked for in this run, its answer every other time."""
+        if name not in self._lists:
+            self._lists[name] = read()
+        return self._lists[name]
+
+
+class Resource:
+    """One kind of object, declared by what differs; the engine runs the flow (ensure() one, ensure_all() a list).
+
+    Every function gets the run's Context (ctx) first. read(ctx, params) -> the object or None; find(ctx, params) the
+    same in a list run (default: read); problem(ctx, params, current) -> why params cannot be applied to current (None:
+    absent), checked before any write, or None; create(ctx, params, check_mode, diff_mode) and update(ctx, params,
+    check_mode, diff_mode, current) -> the module result (a create may raise CreatedMeanwhile: then it is an update);
+    delete(ctx, params, current) removes it, view(current) is what a removal's diff shows of it (default: current).
+    input_problem(params) -> what is wrong with params before any request; key(params) -> the natural key, which a
+    list gives once; label(params) names one item (default: its key). noun names one object in results ("user"),
+    list_key the list option and result ("users"), kind one object in messages, where the server ("the appliance");
+    context(client, all_listed) makes the run's Context; listing(ctx) is what a list run reads before anything else
+    (default: nothing), even for an empty list.
     """
 
-    def __init__(self, noun, where, key, read, read_all, server_problem, create, update, delete, label=None):
-        self.noun, self.where, self.key, self.label = noun, where, key, label or key
-        self.read, self.read_all, self.server_problem = read, read_all, server_problem
-        self.create, self.update, self.delete = create, update, delete
+    def __init__(self, noun, list_key, key, read, problem, create, update, *, input_problem, find=None, label=None,
+                 kind=None, where="the server", view=None, delete=None, listing=None, context=Context):
+        self.noun, self.list_key, self.key, self.read, self.problem = noun, list_key, key, read, problem
+        self.create, self.update, self.delete, self.input_problem = create, update, delete, input_problem
+        self.find, self.label, self.kind, self.where = find or read, label or key, kind or noun, where
+        self.view = view or (lambda current: current)
+        self.listing = listing or (lambda ctx: None)
+        self.context = context
 
-    def ensure(self, client, params, check_mode, diff_mode, current=UNKNOWN):
-        """Bring one object to params; current is the object as already read (None: absent), or UNKNOWN to read it."""
-        if current is UNKNOWN:
-            current = self.read(client, params)
-        return self.apply(client, params, check_mode, diff_mode, self.checked(client, params, current))
+    def ensure(self, client, params, check_mode, diff_mode):
+        """The single module: bring one object to params (read, check, apply) with a new Context."""
+        ctx = self.context(client)
+        current = self.checked(ctx, params, self.read(ctx, params))
+        return self.apply(ctx, params, check_mode, diff_mode, current)
 
-    def apply(self, client, params, check_mode, diff_mode, current):
-        """Apply params, checked by server_problem(), to current (None: absent)."""
-        if params["state"] == "absent":
-            return removal_result(self.noun, current, lambda: self.delete(client, params, current), check_mode, diff_mode)
+    def ensure_all(self, client, items, check_mode, diff_mode, ctx=None):
+        """The list module: every item read and checked before the first write, then each item applied in order.
+        ctx: the run's Context (default: a new one that reads whole lists)."""
+        ctx = ctx or self.context(client, True)
+        self.listing(ctx)
+        return apply_checked(items, self.label, lambda item: self.checked(ctx, item, self.find(ctx, item)),
+                             lambda item, found: self.apply(ctx, item, check_mode, diff_mode, found),
+                             self.list_key, self.noun, diff_mode, self.where)
+
+    def refusal(self, items):
+        """The list module's refusal of its items before any request (None: every item can be used)."""
+        return input_refusal(items, self.list_key, self.label, self.input_problem, self.key, self.kind)
+
+    def apply(self, ctx, params, check_mode, diff_mode, current):
+        """Apply params, checked by problem(), to current (None: absent)."""
+        if params.get("state") == "absent":
+            return removal_result(self.noun, current, lambda: self.delete(ctx, params, current), check_mode, diff_mode,
+                                  before=current and self.view(current))
         if current is None:
             try:
-                return self.create(client, params, check_mode, diff_mode)
+                return self.create(ctx, params, check_mode, diff_mode)
             except CreatedMeanwhile as exc:
                 current = exc.found
-        return self.update(client, params, check_mode, diff_mode, current)
+        return self.update(ctx, params, check_mode, diff_mode, current)
 
-    def ensure_all(self, client, items, check_mode, diff_mode):
-        """The list module: one read of every object, every item checked against it, then each item applied in order."""
-        current = self.read_all(client)
-        return apply_checked(items, self.label, lambda item: self.checked(client, item, current.get(self.key(item))),
-                             lambda item, found: self.apply(client, item, check_mode, diff_mode, found),
-                             self.noun + "s", self.noun, diff_mode, self.where)
-
-    def checked(self, client, params, current):
-        """current, once server_problem() finds nothing against applying params to it; else raises InputError."""
-        problem = self.server_problem(client, params, current)
+    def checked(self, ctx, params, current):
+        """current, once problem() finds nothing against applying params to it; else raises InputError."""
+        problem = self.problem(ctx, params, current)
         if problem:
             raise InputError(problem)
         return current
@@ -116,13 +150,20 @@ def user_key(name):
     return str(name or "").casefold()
 
 
-def appliance_users(server_problem, create, update):
+def appliance_users(input_problem, problem, create, update):
     """The users of an appliance, keyed by name (user_key()), for an API client with get_user(name), list_users() and
-    delete_user(name) (VBGC and VBAzure)."""
+    delete_user(name) (VBGC and VBAzure). problem, create and update take the client, not the Context."""
     return Resource(
-        "user", "the appliance", key=lambda params: user_key(params["name"]), label=lambda params: params["name"],
-        read=lambda client, params: client.get_user(params["name"]),
-        read_all=lambda client: {user_key(user.get("name")): user for user in client.list_users()},
-        server_problem=server_problem, create=create, update=update,
-        delete=lambda client, params, _user: client.delete_user(params["name"]),
+        "user", "users", key=lambda params: user_key(params["name"]), label=lambda params: params["name"],
+        where="the appliance", input_problem=input_problem,
+        read=lambda ctx, params: ctx.client.get_user(params["name"]),
+        find=lambda ctx, params: _all_users(ctx).get(user_key(params["name"])), listing=_all_users,
+        problem=lambda ctx, params, user: problem(ctx.client, params, user),
+        create=lambda ctx, params, check_mode, diff_mode: create(ctx.client, params, check_mode, diff_mode),
+        update=lambda ctx, params, check_mode, diff_mode, user: update(ctx.client, params, check_mode, diff_mode, user),
+        delete=lambda ctx, params, _user: ctx.client.delete_user(params["name"]),
     )
+
+
+def _all_users(ctx):
+    return ctx.once("users", lambda: {user_key(user.get("name")): user for user in ctx.client.list_users()})

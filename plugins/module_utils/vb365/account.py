@@ -2,10 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The desired state of one VB365 cloud account: the one implementation behind veeam_m365_account and veeam_m365_accounts.
 
-ensure_account() compares one account's options with the server, writes what differs (nothing in check
-mode) and returns the module result. Options that cannot be applied raise InputError, failed calls VeeamApiError,
-never fail_json, so that the list module can name the item that failed. The list module checks every item first
-(check_account) and then applies each (apply_account): each item is checked once.
+ACCOUNT declares the account on the engine (core/engine.py): ACCOUNT.ensure() for one, ACCOUNT.ensure_all() for a
+list; the accounts are found through the run's Lookups (vb365/lookups.py). Options that cannot be applied raise
+InputError, failed calls VeeamApiError, never fail_json, so that the list module can name the item that failed.
 """
 
 from __future__ import annotations
@@ -13,17 +12,15 @@ from __future__ import annotations
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.compare import (
     ALWAYS,
     STATE_OPTION,
-    UNKNOWN,
     UPDATE_PASSWORD_OPTION,
     changed_fields,
 )
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import CreatedMeanwhile, removal_result, send_once
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import Resource, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import (
     ACCOUNT_TYPES,
-    canonical_type,
     comparable,
     filter_options,
     lowercase_problem,
@@ -32,6 +29,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.clien
     public_view,
     uuid_option_problem,
 )
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import Lookups, identity, pick_account
 
 
 def account_spec():
@@ -56,31 +54,11 @@ def input_problem(params):
     return uuid_option_problem(params) or lowercase_problem(ACCOUNT_TYPES.get(params["account_type"]), params["user_name"])
 
 
-def identity(params):
-    """The comparable fields that identify an account given by type and user name."""
-    return {"accountType": canonical_type(ACCOUNT_TYPES.get(params["account_type"])), "userName": params["user_name"],
-            "organizationId": normalize_uuid(params["organization_id"])}
-
-
 def describe(params):
     """How messages and results name the account of params."""
     if params["id"]:
         return "id %s" % params["id"]
     return " ".join(value for value in (params["account_type"], params["user_name"]) if value) or "an account"
-
-
-def pick_account(params, accounts):
-    """The one account of accounts (already read) that params are about, or None; raises on several matches."""
-    if params["id"]:
-        wanted = params["id"].lower()
-        return next((account for account in accounts if str(account.get("id", "")).lower() == wanted), None)
-    found = [account for account in accounts if matches(account, identity(params))]
-    if len(found) > 1:
-        raise InputError(
-            "%d accounts match account_type=%s, user_name=%s, organization_id=%s exactly (ids: %s). Address one with id."
-            % (len(found), params["account_type"], params["user_name"], params["organization_id"],
-               ", ".join(str(account.get("id")) for account in found)))
-    return found[0] if found else None
 
 
 def look_alikes(params, accounts):
@@ -90,17 +68,6 @@ def look_alikes(params, accounts):
     wanted = dict(identity(params), userName=params["user_name"].lower())
     return [account for account in accounts if account.get("userName") != params["user_name"]
             and matches(dict(account, userName=str(account.get("userName", "")).lower()), wanted)]
-
-
-def read_candidates(client, params):
-    """The accounts a task may be about: the one with its id, or those the server's name filter finds.
-
-    That filter is a case-insensitive wildcard, so names that differ only in case come along: pick_account
-    decides equality, look_alikes() names the others."""
-    if params["id"]:
-        return [account for account in [client.get_account(params["id"])] if account]
-    return client.list_accounts(ACCOUNT_TYPES.get(params["account_type"]), params["user_name"],
-                                normalize_uuid(params["organization_id"]))
 
 
 def find_by_identity(client, params):
@@ -120,45 +87,13 @@ def server_problem(params, current):
     return None
 
 
-def ensure_account(client, params, check_mode, diff_mode, current=UNKNOWN):
-    """Bring one account to params; current is the account as already read (None: none), or UNKNOWN to look it up."""
-    accounts = None
-    if current is UNKNOWN:
-        accounts = read_candidates(client, params)
-        current = pick_account(params, accounts)
-    check_account(params, current)
-    return apply_account(client, params, check_mode, diff_mode, current, accounts or [])
+def account_key(params):
+    """What makes two items of a list the same account."""
+    return ("id", params["id"].lower()) if params["id"] else tuple(sorted(identity(params).items(), key=str))
 
 
-def checked_account(params, accounts):
-    """The account of accounts (already read) that params are about, or None, once check_account() passes."""
-    current = pick_account(params, accounts)
-    check_account(params, current)
-    return current
-
-
-def check_account(params, current):
-    """Raise InputError when params cannot be applied to current, the account on the server (None: there is none)."""
-    problem = server_problem(params, current)
-    if problem:
-        raise InputError(problem)
-
-
-def apply_account(client, params, check_mode, diff_mode, current, accounts):
-    """Apply checked params to current; accounts: what the caller read already (at least the candidates of
-    read_candidates()), to warn about look-alikes."""
-    if params["state"] == "absent":
-        return removal_result("account", current, lambda: client.delete_account(current["id"]), check_mode, diff_mode,
-                              before=current and comparable(current))
-    if current is None:
-        _warn_look_alikes(client, params, accounts)
-        try:
-            return _create(client, params, check_mode, diff_mode)
-        except CreatedMeanwhile as exc:
-            current = exc.found
-        except VeeamApiError as exc:
-            raise _explained(exc, params, "created") from None
-    return _update(client, params, check_mode, diff_mode, current)
+def _read(ctx, params):
+    return pick_account(params, ctx.candidates(params))
 
 
 def _single(found):
@@ -166,6 +101,7 @@ def _single(found):
 
 
 def _warn_look_alikes(client, params, accounts):
+    """accounts: what was read already (at least the candidates of read_candidates())."""
     for other in look_alikes(params, accounts):
         client.http.warn(
             "creating %s account '%s' beside account %s, '%s', whose user name differs only in case. If that is the same "
@@ -195,16 +131,21 @@ def _desired_fields(params):
     }
 
 
-def _create(client, params, check_mode, diff_mode):
+def _create(ctx, params, check_mode, diff_mode):
+    client = ctx.client
+    _warn_look_alikes(client, params, ctx.candidates(params))
     body = dict(_desired_fields(params), description=params["description"] or "")
     account = dict(body, id=None)  # what check mode predicts
     if not check_mode:
-        account = public_view(send_once(lambda: client.create_account(dict(body, password=params["password"])),
-                                        lambda: _single(find_by_identity(client, params))))
+        try:
+            account = public_view(send_once(lambda: client.create_account(dict(body, password=params["password"])),
+                                            lambda: _single(find_by_identity(client, params))))
+        except VeeamApiError as exc:
+            raise _explained(exc, params, "created") from None
     return module_result(True, diff_mode, {}, dict(body, password=MASK), account=account)
 
 
-def _update(client, params, check_mode, diff_mode, current):
+def _update(ctx, params, check_mode, diff_mode, current):
     before = comparable(current)
     changes = changed_fields(before, _desired_fields(params))
     if "accountType" in changes:
@@ -222,7 +163,7 @@ def _update(client, params, check_mode, diff_mode, current):
     body = dict(after, password=params["password"]) if params["password"] else after
     account = dict(public_view(current), **after)
     if not check_mode:
-        account = public_view(_put(client, current["id"], body, params) or account)
+        account = public_view(_put(ctx.client, current["id"], body, params) or account)
     return module_result(True, diff_mode, before, dict(after, password=MASK) if rotate else after, account=account)
 
 
@@ -237,3 +178,11 @@ def _put(client, account_id, body, params):
             "an update without the secret. Nothing was changed. Give password (the account's current secret: with "
             "update_password=on_create it is sent only along with another change, so it is not rotated)." % account_id,
             server_words_as_details=True) from None
+
+
+ACCOUNT = Resource(
+    "account", "accounts", key=account_key, label=describe, input_problem=input_problem, context=Lookups,
+    read=_read, listing=lambda ctx: ctx.accounts(), problem=lambda _ctx, params, current: server_problem(params, current),
+    create=_create, update=_update, delete=lambda ctx, _params, current: ctx.client.delete_account(current["id"]),
+    view=comparable,
+)

@@ -3,7 +3,8 @@
 """The desired state of one VB365 encryption key (an object storage encryption password), found by its description.
 
 The API has no PUT for keys: a password cannot be changed, and it is never read back. So a key that exists is
-left as it is, and update_password=always is refused before any request.
+left as it is, and update_password=always is refused before any request. KEY declares the key on the engine
+(core/engine.py): KEY.ensure() for one, KEY.ensure_all() for a list.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.compare import ALWAYS, STATE_OPTION, UPDATE_PASSWORD_OPTION
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import send_once
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import Resource, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import normalize_uuid, uuid_option_problem
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import Lookups
@@ -60,25 +61,11 @@ def comparable(key):
     return {"description": key.get("description"), "organizationId": normalize_uuid(key.get("organizationId"))}
 
 
-def ensure_key(client, params, check_mode, diff_mode, lookups=None):
-    """Bring one key to params: read (through lookups, what was read already), check, apply."""
-    return apply_key(client, params, check_mode, diff_mode, checked_key(lookups or Lookups(client), params))
-
-
-def checked_key(lookups, params):
-    """The key params are about (None: there is none), once params are known to fit it; InputError otherwise."""
-    current = pick_key(lookups.keys(), params["description"])
-    problem = server_problem(params, current, lookups)
-    if problem:
-        raise InputError(problem)
-    return current
-
-
-def server_problem(params, current, lookups):
+def server_problem(ctx, params, current):
     """Why params cannot be applied when current is the key on the server (None: there is none), else None.
-    Reads the repositories (once, through lookups) only to remove a key that exists."""
+    Reads the repositories (once, through the run's Lookups) only to remove a key that exists."""
     if params["state"] == "absent":
-        users = users_of(current["id"], lookups.repositories()) if current is not None else []
+        users = users_of(current["id"], ctx.repositories()) if current is not None else []
         if users:
             return ("encryption key '%s' (id %s) is used by the backup repositories %s. Remove those repositories (or "
                     "create them anew with another key) first." % (current.get("description"), current["id"], ", ".join(users)))
@@ -87,22 +74,22 @@ def server_problem(params, current, lookups):
     return None
 
 
-def apply_key(client, params, check_mode, diff_mode, current):
-    """Apply checked params to current, the key on the server (None: there is none)."""
-    if params["state"] == "absent":
-        return _remove(client, check_mode, diff_mode, current)
-    if current is not None:
-        return module_result(False, diff_mode, comparable(current), comparable(current), encryption_key=current)
+def _unchanged(ctx, _params, _check_mode, diff_mode, current):
+    """A key that exists stays as it is: the API cannot change it."""
+    return module_result(False, diff_mode, comparable(current), comparable(current), encryption_key=current)
+
+
+def _create(ctx, params, check_mode, diff_mode):
     after = {"description": params["description"], "organizationId": normalize_uuid(params["organization_id"])}
     key, made = dict(after, id=None), True
     if not check_mode:
-        key, made = _create(client, params, after["organizationId"])
+        key, made = _send_create(ctx.client, params, after["organizationId"])
     if not made:
-        return module_result(False, diff_mode, comparable(key), comparable(key), encryption_key=key)
+        return _unchanged(ctx, params, check_mode, diff_mode, key)
     return module_result(True, diff_mode, {}, dict(after, password=MASK), encryption_key=key)
 
 
-def _create(client, params, organization_id):
+def _send_create(client, params, organization_id):
     """(the key, whether this task's key is the one that stays). The API allows several keys with one description, so
     the create is never repeated blindly (send_once) and is followed by a read for keys that parallel tasks added."""
     description = params["description"]
@@ -129,17 +116,17 @@ def _id_order(key):
     return str(key.get("id")).lower()
 
 
-def _remove(client, check_mode, diff_mode, current):
-    if current is None:
-        return module_result(False, diff_mode, {}, {}, encryption_key={})
-    if not check_mode:
-        client.delete_encryption_key(current["id"], [])
-    return module_result(True, diff_mode, comparable(current), {}, encryption_key={})
-
-
 def read_keys(client, params):
     """veeam_m365_encryption_key_info: the keys (optionally those of one description), with the repositories using each."""
     keys = [key for key in client.list_encryption_keys(params["description"])
             if params["description"] is None or key.get("description") == params["description"]]
     repositories = client.list_repositories() if keys else []
     return {"changed": False, "encryption_keys": [dict(key, used_by=users_of(key["id"], repositories)) for key in keys]}
+
+
+KEY = Resource(
+    "encryption_key", "encryption_keys", kind="encryption key", key=lambda params: params["description"],
+    input_problem=input_problem, context=Lookups, read=lambda ctx, params: pick_key(ctx.keys(), params["description"]),
+    problem=server_problem, create=_create, update=_unchanged, view=comparable,
+    delete=lambda ctx, _params, current: ctx.client.delete_encryption_key(current["id"], []),
+)

@@ -3,14 +3,16 @@
 """Where VB365 object storage is: the cloud account that sees it, the bucket (container) location, its folders.
 
 The one place that turns the account and location options into the API's query and body fields (the account itself
-is resolved by the lookup context, vb365_lookups.py); veeam_m365_object_storage_info, veeam_m365_object_storage_folder(s)
-and the repository logic use it.
+is resolved by the lookup context, vb365/lookups.py); veeam_m365_object_storage_info, veeam_m365_object_storage_folder(s)
+and the repository logic use it. FOLDER declares a folder on the engine (core/engine.py): create only.
 """
 
 from __future__ import annotations
 
+import json
+
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import CreatedMeanwhile, send_once
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import Resource, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import (
     ACCOUNT_TYPES,
@@ -143,29 +145,35 @@ def folder_spec():
 
 def current_folder(lookups, params):
     """The folder params name as the bucket has it ({name}), or None; InputError when the account or place is wrong."""
-    account, _kind, query = located(lookups, params)
-    folders = bucket_folders(lookups, account, query, params)
-    return {"name": params["folder"]} if params["folder"] in folders else None
+    return {"name": params["folder"]} if params["folder"] in _placed(lookups, params)[3] else None
 
 
-def ensure_folder(client, params, check_mode, diff_mode, lookups=None):
-    """Create the folder when the bucket has none of that name (create only); lookups: what was read already."""
-    lookups = lookups or Lookups(client)
+def _placed(lookups, params):
+    """(account, its type, location query, a copy of the bucket's folder names) of params."""
     account, kind, query = located(lookups, params)
-    folders = list(bucket_folders(lookups, account, query, params))
-    before = {"bucket": params["bucket"], "folders": folders}
-    if params["folder"] in folders:
-        return module_result(False, diff_mode, before, before, folder={"name": params["folder"]})
+    return account, kind, query, list(bucket_folders(lookups, account, query, params))
+
+
+def _create(lookups, params, check_mode, diff_mode):
+    """Create the folder (create only); in check mode, it joins the bucket's folders all the same."""
+    account, kind, query, folders = _placed(lookups, params)
+    if params["folder"] in folders:  # an earlier item of the list added it after the checks
+        return _unchanged(lookups, params, check_mode, diff_mode, {"name": params["folder"]})
     folder = {"name": params["folder"], "path": None}
     if not check_mode:
-        try:
-            folder = _create_folder(client, account, kind, query, params)
-        except CreatedMeanwhile:  # another task added it: as if it had been there
-            lookups.add_folder(account, query, params["bucket"], params["folder"])
-            return module_result(False, diff_mode, before, before, folder={"name": params["folder"]})
+        folder = _create_folder(lookups.client, account, kind, query, params)
     lookups.add_folder(account, query, params["bucket"], params["folder"])
     after = {"bucket": params["bucket"], "folders": folders + [params["folder"]]}
-    return module_result(True, diff_mode, before, after, folder=folder)
+    return module_result(True, diff_mode, {"bucket": params["bucket"], "folders": folders}, after, folder=folder)
+
+
+def _unchanged(lookups, params, _check_mode, diff_mode, _folder):
+    """The folder is there; when another task added it meanwhile (CreatedMeanwhile), as if it had been there."""
+    account, _kind, query, folders = _placed(lookups, params)
+    if params["folder"] not in folders:
+        lookups.add_folder(account, query, params["bucket"], params["folder"])
+    before = {"bucket": params["bucket"], "folders": folders}
+    return module_result(False, diff_mode, before, before, folder={"name": params["folder"]})
 
 
 def _create_folder(client, account, kind, query, params):
@@ -180,3 +188,10 @@ def _create_folder(client, account, kind, query, params):
 
 def folder_input_problem(params):
     return path_name_problem(params, ("bucket", "folder")) or account_problem(params["account"]) or location_problem(params)
+
+
+FOLDER = Resource(
+    "folder", "folders", key=lambda params: json.dumps(params, sort_keys=True),
+    label=lambda params: "%s/%s" % (params["bucket"], params["folder"]), input_problem=folder_input_problem,
+    context=Lookups, read=current_folder, problem=lambda _ctx, _params, _folder: None, create=_create, update=_unchanged,
+)

@@ -3,7 +3,8 @@
 """The desired state of one VB365 object storage backup repository, found by its name.
 
 Names in the options (account, proxy, proxy pool, encryption key) are resolved to ids in resolve(), the one place
-that does it; the fields the API cannot change after creation are refused before any write.
+that does it; the fields the API cannot change after creation are refused before any write. REPOSITORY declares a
+repository on the engine (core/engine.py): REPOSITORY.ensure() for one, REPOSITORY.ensure_all() for a list.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.compare import STATE_OPTION, changed_fields
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import CreatedMeanwhile, send_once
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import Resource, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import path_name_problem
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import pick_key
@@ -251,34 +252,24 @@ def _period(params):
     return int(period) if period and period.isdigit() else period
 
 
-def ensure_repository(client, params, check_mode, diff_mode, lookups=None):
-    """Bring one repository to params; lookups: what was read already (each list is read once)."""
-    lookups = lookups or Lookups(client)
-    return apply_repository(client, params, check_mode, diff_mode, pick_repository(lookups.repositories(), params["name"]),
-                            lookups)
+def _read(ctx, params):
+    return pick_repository(ctx.repositories(), params["name"])
 
 
-def checked_repository(client, lookups, params):
-    """The repository params are about (None: there is none), once params are known to fit it; InputError otherwise.
-    The write path runs in check mode, so every check a write makes (names, fields fixed at creation, the folder) is
-    made, with reads only."""
-    current = pick_repository(lookups.repositories(), params["name"])
-    apply_repository(client, params, True, False, current, lookups)
-    return current
+def _rehearsed(ctx, params, current):
+    """Every check a write makes (names, fields fixed at creation, the folder), made before any write with reads only:
+    the write path in check mode. Raises InputError; None when params fit."""
+    REPOSITORY.apply(ctx, params, True, False, current)
 
 
-def apply_repository(client, params, check_mode, diff_mode, current, lookups):
-    """Apply params to current, the repository on the server (None: there is none)."""
-    if params["state"] == "absent":
-        return _remove(client, check_mode, diff_mode, current)
-    ids = resolve(lookups, params)
-    if current is None:
-        _check_folder(lookups, params, ids["account"])
-        try:
-            return _create(client, params, check_mode, diff_mode, ids)
-        except CreatedMeanwhile as exc:
-            current = exc.found
-    return _update(client, params, check_mode, diff_mode, current, ids)
+def _create_resolved(ctx, params, check_mode, diff_mode):
+    ids = resolve(ctx, params)
+    _check_folder(ctx, params, ids["account"])
+    return _create(ctx.client, params, check_mode, diff_mode, ids)
+
+
+def _update_resolved(ctx, params, check_mode, diff_mode, current):
+    return _update(ctx.client, params, check_mode, diff_mode, current, resolve(ctx, params))
 
 
 def _check_folder(lookups, params, account):
@@ -291,14 +282,6 @@ def _check_folder(lookups, params, account):
             and not lookups.created_by_this_run("folders", folder):
         raise InputError("folder '%s' does not exist in bucket '%s'. Create it first with "
                          "veeam_m365_object_storage_folder(s)." % (params["folder"], params["bucket"]))
-
-
-def _remove(client, check_mode, diff_mode, current):
-    if current is None:
-        return module_result(False, diff_mode, {}, {}, repository={})
-    if not check_mode:
-        client.delete_repository(current["id"])
-    return module_result(True, diff_mode, comparable(current), {}, repository={})
 
 
 def _create(client, params, check_mode, diff_mode, ids):
@@ -370,3 +353,10 @@ def read_repositories(client, params):
     if params["name"]:
         repositories = [repo for repo in repositories if str(repo.get("name", "")).lower() == params["name"].lower()]
     return {"changed": False, "repositories": repositories}
+
+
+REPOSITORY = Resource(
+    "repository", "repositories", key=lambda params: params["name"].lower(), label=lambda params: params["name"],
+    input_problem=input_problem, context=Lookups, read=_read, problem=_rehearsed, create=_create_resolved,
+    update=_update_resolved, view=comparable, delete=lambda ctx, _params, current: ctx.client.delete_repository(current["id"]),
+)

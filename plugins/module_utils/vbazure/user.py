@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The desired state of one VBAzure user: the one implementation behind veeam_azure_user and veeam_azure_users.
 
-Same shape as vbgc_user.py: input_problem() needs no request, appliance_problem() checks against the server,
-_create and _update write (nothing in check mode); USER runs them with the skeleton of _resource.py.
+Same shape as vbgc/user.py: input_problem() needs no request, appliance_problem() checks against the server,
+_create and _update write (nothing in check mode); USER declares them on the engine (core/engine.py).
 """
 
 from __future__ import annotations
@@ -115,4 +115,4 @@ def _update(client, params, check_mode, diff_mode, user):
     return module_result(bool(changes) or new_password, diff_mode, user, diff_after, user=after)
 
 
-USER = appliance_users(appliance_problem, _create, _update)
+USER = appliance_users(input_problem, appliance_problem, _create, _update)

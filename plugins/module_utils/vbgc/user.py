@@ -3,7 +3,7 @@
 """The desired state of one VBGC user: the one implementation behind veeam_gcp_user and veeam_gcp_users.
 
 What is VBGC's own: the options, their checks (input_problem() needs no request, appliance_problem() reads the
-appliance) and the writes (_create, _update). USER runs them with the skeleton of _resource.py: USER.ensure() for
+appliance) and the writes (_create, _update). USER declares them on the engine (core/engine.py): USER.ensure() for
 one user, USER.ensure_all() for a list. Problems are raised (InputError, VeeamApiError), never fail_json.
 """
 
@@ -99,4 +99,4 @@ def _update(client, params, check_mode, diff_mode, user):
     return module_result(bool(changes) or new_password, diff_mode, user, diff_after, user=after)
 
 
-USER = appliance_users(appliance_problem, _create, _update)
+USER = appliance_users(input_problem, appliance_problem, _create, _update)

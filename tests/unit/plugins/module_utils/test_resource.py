@@ -1,6 +1,6 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_resource.send_once(): a create is never repeated blindly, against a real local HTTP server."""
+"""engine.send_once(): a create is never repeated blindly, against a real local HTTP server."""
 
 from __future__ import annotations
 

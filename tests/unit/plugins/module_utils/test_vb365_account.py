@@ -11,7 +11,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_c
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.account import (
-    ensure_account,
+    ACCOUNT,
     input_problem,
     look_alikes,
     pick_account,
@@ -58,8 +58,8 @@ def test_server_problems_of_a_missing_account():
 def test_ensure_account_predicts_a_create_in_check_mode_with_a_diff_only_in_diff_mode(server):
     server.add("GET", ACCOUNTS, body=[], sticky=True)
     wanted = params(password="shared-key")
-    quiet = ensure_account(client_for(server), wanted, check_mode=True, diff_mode=False)
-    shown = ensure_account(client_for(server), wanted, check_mode=True, diff_mode=True)
+    quiet = ACCOUNT.ensure(client_for(server), wanted, check_mode=True, diff_mode=False)
+    shown = ACCOUNT.ensure(client_for(server), wanted, check_mode=True, diff_mode=True)
     assert quiet == {"changed": True, "account": {"accountType": "azureBlobAccount", "userName": "backup", "description": "",
                                                   "organizationId": None, "id": None}}
     assert shown["diff"]["after"]["password"] == MASK
@@ -68,7 +68,7 @@ def test_ensure_account_predicts_a_create_in_check_mode_with_a_diff_only_in_diff
 
 def test_ensure_account_leaves_a_matching_account_alone(server):
     server.add("GET", ACCOUNTS, body=[account()])
-    result = ensure_account(client_for(server), params(), check_mode=False, diff_mode=True)
+    result = ACCOUNT.ensure(client_for(server), params(), check_mode=False, diff_mode=True)
     assert result["changed"] is False
     assert result["diff"]["before"] == result["diff"]["after"]
     assert [call["method"] for call in server.calls()] == ["GET"]

@@ -1,6 +1,6 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The lookup context of VB365 object storage (vb365_lookups.py) and the single-object paths that use it."""
+"""The lookup context of VB365 object storage (vb365/lookups.py) and the single-object paths that use it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.batch import check_items
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.lookups import Lookups
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import ensure_repository
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import REPOSITORY
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_fixtures import OTHER_ID, account
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_storage_fixtures import (
     FOLDERS,
@@ -67,5 +67,5 @@ def test_check_items_names_every_refused_item_and_keeps_the_others():
 def test_the_single_module_refuses_a_new_repository_whose_folder_is_missing_before_any_write(server):
     script_lookups(server).add("GET", "/v8/BackupRepositories", body=page([]))
     with pytest.raises(InputError, match="folder 'missing' does not exist in bucket 'm365-backups'"):
-        ensure_repository(client_for(server), repository_params(folder="missing"), check_mode=False, diff_mode=False)
+        REPOSITORY.ensure(client_for(server), repository_params(folder="missing"), check_mode=False, diff_mode=False)
     assert [call["method"] for call in server.calls()] == ["GET"] * 6  # the bucket list (region_id) is one of them

@@ -9,14 +9,14 @@ import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import ensure_key
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import KEY
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.encryption_key import input_problem as key_problem
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.object_storage import (
-    ensure_folder,
+    FOLDER,
     folder_input_problem,
     location_query,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import ensure_repository
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import REPOSITORY
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import input_problem as repo_problem
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_storage_fixtures import (
     FOLDERS,
@@ -54,9 +54,9 @@ def test_update_password_always_is_refused_and_explained():
 
 def test_a_new_key_is_predicted_in_check_mode_then_created_with_the_password_masked(server):
     server.add("GET", "/v8/EncryptionKeys", body=[], sticky=True).add("POST", "/v8/EncryptionKeys", status=201, body=key())
-    checked = ensure_key(client_for(server), key_params(password=SECRET), check_mode=True, diff_mode=True)
+    checked = KEY.ensure(client_for(server), key_params(password=SECRET), check_mode=True, diff_mode=True)
     assert writes(server) == []
-    created = ensure_key(client_for(server), key_params(password=SECRET), check_mode=False, diff_mode=True)
+    created = KEY.ensure(client_for(server), key_params(password=SECRET), check_mode=False, diff_mode=True)
     assert checked["encryption_key"]["id"] is None and created["encryption_key"]["id"] == KEY_ID
     assert checked["diff"] == created["diff"] and created["diff"]["after"]["password"] == MASK
     assert server.calls("POST")[0]["json"] == {"password": SECRET, "description": "key A"}
@@ -67,9 +67,17 @@ def test_a_key_create_answered_503_after_the_server_acted_is_not_sent_again(serv
     server.add("GET", "/v8/EncryptionKeys", body=[]).add("POST", "/v8/EncryptionKeys", status=503)
     server.add("GET", "/v8/EncryptionKeys", body=[key()], sticky=True)  # the key the first POST made
     server.add("POST", "/v8/EncryptionKeys", status=201, body=key(key_id=OTHER_KEY_ID))
-    result = ensure_key(client_for(server), key_params(password=SECRET), check_mode=False, diff_mode=False)
+    result = KEY.ensure(client_for(server), key_params(password=SECRET), check_mode=False, diff_mode=False)
     assert result["changed"] and result["encryption_key"]["id"] == KEY_ID
     assert len(server.calls("POST")) == 1
+
+
+def test_a_key_create_refused_because_a_parallel_task_added_the_key_goes_on_with_that_key(server):
+    server.add("GET", "/v8/EncryptionKeys", body=[]).add("POST", "/v8/EncryptionKeys", status=409, body={"message": "exists"})
+    server.add("GET", "/v8/EncryptionKeys", body=[key()])  # the parallel task's key
+    result = KEY.ensure(client_for(server), key_params(password=SECRET), check_mode=False, diff_mode=False)
+    assert result == {"changed": False, "encryption_key": key()}
+    assert writes(server) == [("POST", "/v8/EncryptionKeys")]
 
 
 def test_after_a_race_the_key_with_the_lowest_id_stays_and_each_task_removes_only_its_own(server):
@@ -79,7 +87,7 @@ def test_after_a_race_the_key_with_the_lowest_id_stays_and_each_task_removes_onl
     server.add("DELETE", "/v8/EncryptionKeys/" + OTHER_KEY_ID, status=204)
     client = client_for(server)
     client.http.warn = warnings.append
-    result = ensure_key(client, key_params(password=SECRET), check_mode=False, diff_mode=False)
+    result = KEY.ensure(client, key_params(password=SECRET), check_mode=False, diff_mode=False)
     assert not result["changed"] and result["encryption_key"]["id"] == KEY_ID
     assert writes(server) == [("POST", "/v8/EncryptionKeys"), ("DELETE", "/v8/EncryptionKeys/" + OTHER_KEY_ID)]
     assert "removed the copy it had added (id %s)" % OTHER_KEY_ID in warnings[0]
@@ -88,21 +96,21 @@ def test_after_a_race_the_key_with_the_lowest_id_stays_and_each_task_removes_onl
 def test_the_winner_of_a_race_keeps_its_key_and_removes_nothing(server):
     server.add("GET", "/v8/EncryptionKeys", body=[]).add("POST", "/v8/EncryptionKeys", status=201, body=key())
     server.add("GET", "/v8/EncryptionKeys", body=[key(key_id=OTHER_KEY_ID), key()])
-    result = ensure_key(client_for(server), key_params(password=SECRET), check_mode=False, diff_mode=False)
+    result = KEY.ensure(client_for(server), key_params(password=SECRET), check_mode=False, diff_mode=False)
     assert result["changed"] and result["encryption_key"]["id"] == KEY_ID
     assert writes(server) == [("POST", "/v8/EncryptionKeys")]
 
 
 def test_an_existing_key_is_left_alone_whatever_the_password(server):
     server.add("GET", "/v8/EncryptionKeys", body=[key()])
-    result = ensure_key(client_for(server), key_params(password="another"), check_mode=False, diff_mode=False)
+    result = KEY.ensure(client_for(server), key_params(password="another"), check_mode=False, diff_mode=False)
     assert result == {"changed": False, "encryption_key": key()}
 
 
 def test_two_keys_of_one_description_are_refused_naming_both_and_the_one_to_remove(server):
     server.add("GET", "/v8/EncryptionKeys", body=[key(key_id=OTHER_KEY_ID), key()])
     with pytest.raises(InputError) as err:
-        ensure_key(client_for(server), key_params(state="absent"), check_mode=False, diff_mode=False)
+        KEY.ensure(client_for(server), key_params(state="absent"), check_mode=False, diff_mode=False)
     assert "2 encryption keys have the description 'key A' (ids: %s, %s)" % (KEY_ID, OTHER_KEY_ID) in err.value.message
     assert "Remove %s in the console (the lowest id stays" % OTHER_KEY_ID in err.value.message
 
@@ -110,14 +118,14 @@ def test_two_keys_of_one_description_are_refused_naming_both_and_the_one_to_remo
 def test_a_key_in_use_is_not_removed_and_the_repositories_are_named(server):
     server.add("GET", "/v8/EncryptionKeys", body=[key()]).add("GET", REPOS, body=page([repository()]))
     with pytest.raises(InputError, match="used by the backup repositories m365-s3"):
-        ensure_key(client_for(server), key_params(state="absent"), check_mode=False, diff_mode=False)
+        KEY.ensure(client_for(server), key_params(state="absent"), check_mode=False, diff_mode=False)
     assert writes(server) == []
 
 
 def test_an_unused_key_is_removed(server):
     server.add("GET", "/v8/EncryptionKeys", body=[key()]).add("GET", REPOS, body=page([]))
     server.add("DELETE", "/v8/EncryptionKeys/" + KEY_ID, status=204)
-    assert ensure_key(client_for(server), key_params(state="absent"), check_mode=False, diff_mode=False)["changed"]
+    assert KEY.ensure(client_for(server), key_params(state="absent"), check_mode=False, diff_mode=False)["changed"]
     assert writes(server) == [("DELETE", "/v8/EncryptionKeys/" + KEY_ID)]
 
 
@@ -135,8 +143,8 @@ def test_a_missing_folder_is_created_once_and_an_existing_one_left_alone(server)
     server.add("GET", folders, body=[]).add("POST", folders, status=201, body={"name": "exchange", "path": "m365-backups/exchange"})
     server.add("GET", folders, body=[{"name": "exchange"}])
     params = repository_params()
-    created = ensure_folder(client_for(server), params, check_mode=False, diff_mode=True)
-    again = ensure_folder(client_for(server), params, check_mode=False, diff_mode=True)
+    created = FOLDER.ensure(client_for(server), params, check_mode=False, diff_mode=True)
+    again = FOLDER.ensure(client_for(server), params, check_mode=False, diff_mode=True)
     assert created["changed"] and created["diff"]["after"]["folders"] == ["exchange"]
     assert not again["changed"]
     post = server.calls("POST")[0]
@@ -154,7 +162,7 @@ def test_a_missing_folder_is_created_once_and_an_existing_one_left_alone(server)
 def test_a_bucket_outside_region_id_is_refused_before_any_write(server, listed, words):
     server.add("GET", "/v8/Accounts", body=[S3_ACCOUNT], sticky=True).add("GET", BUCKETS, body=listed)
     with pytest.raises(InputError) as refused:
-        ensure_folder(client_for(server), repository_params(), check_mode=False, diff_mode=False)
+        FOLDER.ensure(client_for(server), repository_params(), check_mode=False, diff_mode=False)
     assert words in str(refused.value)
     assert [call["path"] for call in server.calls()] == ["/v8/Accounts", BUCKETS]
 
@@ -165,7 +173,7 @@ def test_a_bucket_the_server_does_not_find_is_named_with_its_region_and_credenti
                body={"message": "The bucket 'gone' was not found.", "errorCode": "ResourceNotFound"})
     with pytest.raises(InputError, match="bucket 'gone' was not found with the amazonS3Account cloud account "
                                          "'AKIASTORAGE0001' .* at RegionType=Global. Check the bucket name"):
-        ensure_folder(client_for(server), repository_params(bucket="gone", region_id=None), check_mode=False,
+        FOLDER.ensure(client_for(server), repository_params(bucket="gone", region_id=None), check_mode=False,
                       diff_mode=False)
 
 
@@ -181,7 +189,7 @@ def test_repository_input_problems_need_no_request(options, words):
 
 def test_a_matching_repository_is_unchanged(server):
     script_lookups(server).add("GET", REPOS, body=page([repository()]))
-    result = ensure_repository(client_for(server), repository_params(), check_mode=False, diff_mode=True)
+    result = REPOSITORY.ensure(client_for(server), repository_params(), check_mode=False, diff_mode=True)
     assert result["changed"] is False and result["diff"]["before"] == result["diff"]["after"]
     assert writes(server) == []
 
@@ -189,7 +197,7 @@ def test_a_matching_repository_is_unchanged(server):
 def test_fields_fixed_at_creation_are_refused_before_any_write(server):
     script_lookups(server).add("GET", REPOS, body=page([repository()]))
     with pytest.raises(InputError, match="folder, immutability_days cannot be changed after the repository is created"):
-        ensure_repository(client_for(server), repository_params(folder="other", immutability_days=0), check_mode=False,
+        REPOSITORY.ensure(client_for(server), repository_params(folder="other", immutability_days=0), check_mode=False,
                           diff_mode=False)
     assert writes(server) == []
 
@@ -197,7 +205,7 @@ def test_fields_fixed_at_creation_are_refused_before_any_write(server):
 def test_an_update_moves_to_the_pool_and_keeps_the_schedule(server):
     script_lookups(server).add("GET", REPOS, body=page([repository()])).add("PUT", REPOS + "/" + REPO_ID, status=204)
     params = repository_params(proxy=None, proxy_pool="POOL-A", encryption_key="key B", size_limit_gb=0)
-    result = ensure_repository(client_for(server), params, check_mode=False, diff_mode=True)
+    result = REPOSITORY.ensure(client_for(server), params, check_mode=False, diff_mode=True)
     body = server.calls("PUT")[0]["json"]
     assert result["changed"]
     assert body["proxyPoolId"] == POOL_ID and "proxyId" not in body
@@ -208,11 +216,11 @@ def test_an_update_moves_to_the_pool_and_keeps_the_schedule(server):
 
 def test_a_new_repository_in_check_mode_writes_nothing_and_names_are_checked(server):
     script_lookups(server).add("GET", REPOS, body=page([]), sticky=True)
-    result = ensure_repository(client_for(server), repository_params(), check_mode=True, diff_mode=False)
+    result = REPOSITORY.ensure(client_for(server), repository_params(), check_mode=True, diff_mode=False)
     assert result["changed"] and result["repository"]["id"] is None
     assert result["repository"]["objectStorage"]["s3Folder"] == "exchange"
     with pytest.raises(InputError, match="proxy='nosuch': no backup proxy has this name"):
-        ensure_repository(client_for(server), repository_params(proxy="nosuch"), check_mode=True, diff_mode=False)
+        REPOSITORY.ensure(client_for(server), repository_params(proxy="nosuch"), check_mode=True, diff_mode=False)
     assert writes(server) == []
 
 
@@ -222,7 +230,7 @@ def test_a_folder_create_answered_503_after_the_server_acted_is_not_sent_again_a
     server.add("GET", FOLDERS, body=[{"name": "teams"}])
     server.add("POST", FOLDERS, status=409, body={"message": "The folder already exists."})
     params = repository_params(folder="teams")
-    result = ensure_folder(client_for(server), params, check_mode=False, diff_mode=False)
+    result = FOLDER.ensure(client_for(server), params, check_mode=False, diff_mode=False)
     assert result["changed"] and result["folder"] == {"name": "teams"}
     assert len(server.calls("POST", FOLDERS)) == 1
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
-from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import ensure_repository, input_problem
+from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.repository import REPOSITORY, input_problem
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_fixtures import ACCOUNT_ID, account
 from ansible_collections.veeam_community.backup.tests.unit.utils.vb365_storage_fixtures import (
     REPO_ID,
@@ -47,10 +47,10 @@ def compatible_params(**options):
 
 
 def update(server, params, check_mode=False, current=None):
-    """ensure_repository on the repository of the fixtures (or current); the PUT body, or None when none was sent."""
+    """REPOSITORY.ensure() on the repository of the fixtures (or current); the PUT body, or None when none was sent."""
     script_lookups(server).add("GET", REPOS, body=page([current or repository()]))
     server.add("PUT", REPOS + "/" + REPO_ID, status=204)
-    result = ensure_repository(client_for(server), params, check_mode=check_mode, diff_mode=True)
+    result = REPOSITORY.ensure(client_for(server), params, check_mode=check_mode, diff_mode=True)
     puts = server.calls("PUT")
     return result, puts[0]["json"] if puts else None
 
@@ -111,7 +111,7 @@ def test_a_monthly_schedule_keeps_the_daily_fields_and_leaves_out_what_is_not_kn
 def test_a_new_repository_sends_the_schedule_given_and_nothing_else_of_it(server):
     script_lookups(server).add("GET", REPOS, body=page([])).add("POST", REPOS, status=201, body=repository())
     params = repository_params(cleanup_schedule=schedule(frequency="monthly", day_of_week="sunday"))
-    result = ensure_repository(client_for(server), params, check_mode=False, diff_mode=True)
+    result = REPOSITORY.ensure(client_for(server), params, check_mode=False, diff_mode=True)
     body = server.calls("POST")[0]["json"]
     assert (body["retentionFrequencyType"], body["monthlyDayofweek"]) == ("Monthly", "Sunday")
     assert not {"dailyTime", "dailyType", "monthlyTime", "monthlyDaynumber"} & set(body)
@@ -131,7 +131,7 @@ def test_a_wasabi_repository_is_created_with_its_type(server):
     server.add("GET", "/v8/Accounts", body=[COMPATIBLE_ACCOUNT], sticky=True)
     script_lookups(server).add("GET", REPOS, body=page([])).add("POST", REPOS, status=201, body=repository())
     server.add("GET", "/v8/S3CompatibleResources/buckets/m365-backups/folders", body=[{"name": "exchange"}])
-    result = ensure_repository(client_for(server), compatible_params(storage_type="wasabi_cloud"), check_mode=False,
+    result = REPOSITORY.ensure(client_for(server), compatible_params(storage_type="wasabi_cloud"), check_mode=False,
                                diff_mode=True)
     storage = server.calls("POST")[0]["json"]["objectStorage"]
     assert (storage["type"], storage["s3Folder"]) == ("WasabiCloud", "exchange")
@@ -162,7 +162,7 @@ def test_a_create_answered_503_after_the_server_acted_is_this_task_s_repository_
     script_lookups(server).add("GET", REPOS, body=page([])).add("POST", REPOS, status=503)
     server.add("GET", REPOS, body=page([repository()]))  # the read again finds the repository the first POST made
     server.add("POST", REPOS, status=409, body={"message": "A repository with this name already exists."})
-    result = ensure_repository(client_for(server), repository_params(), check_mode=False, diff_mode=False)
+    result = REPOSITORY.ensure(client_for(server), repository_params(), check_mode=False, diff_mode=False)
     assert result["changed"] and result["repository"]["id"] == REPO_ID
     assert len(server.calls("POST", REPOS)) == 1
 
@@ -171,7 +171,7 @@ def test_a_create_refused_because_another_task_made_it_meanwhile_goes_on_as_an_u
     script_lookups(server).add("GET", REPOS, body=page([]))
     server.add("POST", REPOS, status=409, body={"message": "A repository with this name already exists."})
     server.add("GET", REPOS, body=page([repository()]))
-    result = ensure_repository(client_for(server), repository_params(), check_mode=False, diff_mode=False)
+    result = REPOSITORY.ensure(client_for(server), repository_params(), check_mode=False, diff_mode=False)
     assert not result["changed"] and result["repository"]["id"] == REPO_ID
 
 
