@@ -1,7 +1,7 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The options of the login modules (veeam_m365_login, veeam_gcp_login, veeam_azure_login): one implementation
-(_runner.login_module_main), so one text."""
+(core/runner.login_module_main), so one text."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ class VeeamError(Exception):
         With server_words_as_details, the server's own message is kept as the details."""
         kind = VeeamApiError if isinstance(self, VeeamApiError) else InputError
         return kind(message, status=self.status, method=self.method, path=self.path, error_code=self.error_code,
-                             details=self.message if server_words_as_details else self.details)
+                    details=self.message if server_words_as_details else self.details)
 
     def as_result(self):
         """Fields for fail_json, so playbooks can branch on them."""
