@@ -42,7 +42,7 @@ class ApiClient:
 
     # Facts about the API, in its own terms (core/connection.py turns them into connection options).
     product = "Veeam"
-    short_name = None  # the product's abbreviation, e.g. VB365
+    short_name = None  # the product's abbreviation: its options read VEEAM_<SHORT_NAME>_* variables
     default_port = None
     login_path = None  # where the password grant goes: a 404 there means another product or port
     mfa_grant = False  # whether a login can answer a second-factor challenge with a TOTP code (TokenGrantClient)

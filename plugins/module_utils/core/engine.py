@@ -146,13 +146,13 @@ class Resource:
 
 
 def user_key(name):
-    """A user name as the appliances compare it: VBAzure ignores case, VBGC allows lower case only."""
+    """A user name as an appliance compares it: without case (one appliance ignores case, another allows lower case only)."""
     return str(name or "").casefold()
 
 
 def appliance_users(input_problem, problem, create, update):
     """The users of an appliance, keyed by name (user_key()), for an API client with get_user(name), list_users() and
-    delete_user(name) (VBGC and VBAzure). problem, create and update take the client, not the Context."""
+    delete_user(name) (the appliances with users and MFA). problem, create and update take the client, not the Context."""
     return Resource(
         "user", "users", key=lambda params: user_key(params["name"]), label=lambda params: params["name"],
         where="the appliance", input_problem=input_problem,

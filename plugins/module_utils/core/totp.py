@@ -1,6 +1,6 @@
 # Copyright: Contributors to the veeam_community.backup collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""TOTP codes (RFC 6238: SHA1, six digits, 30 s), the one implementation for every API with MFA (VBGC, VBAzure)."""
+"""TOTP codes (RFC 6238: SHA1, six digits, 30 s), the one implementation for every API with MFA."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ with an mfa_token, and changePassword with the administrator's own password. It 
 from __future__ import annotations
 
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.api_client import TokenGrantClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError, explained
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import quote_segment
 
 TOKEN_PATH = "/api/oauth2/token"  # noqa: S105 - a URL path
@@ -120,10 +120,8 @@ class VBAzureClient(TokenGrantClient):
                              "%s" % (name, self.advice["token_only"]))
         self.http.add_secret(password)
         body = {"newPassword": password, "adminsPassword": self.password}
-        with explained((400,), "changing the password of %s was refused" % name,
-                       "Check that password meets the appliance's password policy and that %s" % self.advice["own_password"]):
-            # the same new password again: safe to repeat
-            self.call("POST", self.user_path(name, "changePassword"), json=body, idempotent=True)
+        # the same new password again: safe to repeat
+        self.call("POST", self.user_path(name, "changePassword"), json=body, idempotent=True)
 
     # --- MFA ------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.core.compar
     UPDATE_PASSWORD_OPTION,
     changed_fields,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, explained
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import appliance_users, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
@@ -104,13 +104,14 @@ def _update(client, params, check_mode, diff_mode, user):
                     and not client.check_password(params["name"], params["password"]))
     if new_password and not client.password:  # before any write: a refused password must not leave half a change
         raise InputError("password does not work for user %s, and VBAzure changes it only with the administrator's "
-                         "own password: the connection uses auth_token only; give auth_username and auth_password."
-                         % params["name"])
+                         "own password: %s" % (params["name"], client.advice["token_only"]))
     after = dict(user, **{key: want for key, (_have, want) in changes.items()})
     if changes and not check_mode:
         after = client.modify_user(params["name"], after.get("description") or "", after.get("role")) or after
     if new_password and not check_mode:
-        client.change_password(params["name"], params["password"])
+        with explained((400,), "changing the password of %s was refused" % params["name"], "Check that password meets "
+                       "the appliance's password policy and that %s" % client.advice["own_password"]):
+            client.change_password(params["name"], params["password"])
     diff_after = dict(after, password=MASK) if new_password else after
     return module_result(bool(changes) or new_password, diff_mode, user, diff_after, user=after)
 

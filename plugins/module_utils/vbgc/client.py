@@ -14,7 +14,7 @@ import json
 import re
 
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.api_client import TokenGrantClient
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError, explained
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import quote_segment
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import redact_text
 
@@ -218,9 +218,7 @@ class VBGCClient(TokenGrantClient):
         for secret in (password, old_password):
             self.http.add_secret(secret)
         body = {"password": password, "oldPassword": old_password}
-        with explained((400,), "changing the password of %s was refused" % name,
-                       "Check that old_password is the current password and that password meets the appliance's password policy."):
-            return self.unwrap(self.call("POST", self.user_path(name, "changePassword"), json=body).body, "user")
+        return self.unwrap(self.call("POST", self.user_path(name, "changePassword"), json=body).body, "user")
 
     # --- MFA ------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.core.compar
     UPDATE_PASSWORD_OPTION,
     changed_fields,
 )
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, explained
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import appliance_users, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
@@ -93,8 +93,10 @@ def _update(client, params, check_mode, diff_mode, user):
     if changes and not check_mode:
         after = client.modify_user(params["name"], description, role_ids(wanted_roles)) or after
     if new_password and not check_mode:  # repeated once carried out, it would be refused: old_password is old then
-        send_once(lambda: client.change_password(params["name"], params["password"], params["old_password"]),
-                  lambda: client.check_password(params["name"], params["password"]) or None, duplicates=())
+        with explained((400,), "changing the password of %s was refused" % params["name"], "Check that old_password is "
+                       "the current password and that password meets the appliance's password policy."):
+            send_once(lambda: client.change_password(params["name"], params["password"], params["old_password"]),
+                      lambda: client.check_password(params["name"], params["password"]) or None, duplicates=())
     diff_after = dict(after, password=MASK) if new_password else after
     return module_result(bool(changes) or new_password, diff_mode, user, diff_after, user=after)
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import pathlib
 
 import pytest
@@ -167,3 +168,23 @@ def test_allowed_imports_pass():
     source = ("from %s.core.api_client import ApiClient\nfrom %s.core.http_client import quote_segment\nimport pyotp\n"
               % (PACKAGE, PACKAGE))
     assert violations(MODULE_UTILS / "vbgc" / "client.py", source) == []
+
+
+# What names a product in core/: a product's name or abbreviation, or a module or group of one.
+PRODUCT_WORDS = re.compile(r"\b(VB365|VBGC|VBAzure|M365|Microsoft 365|Google Cloud|Microsoft Azure|veeam_(?:m365|gcp|azure)_\w+)\b",
+                           re.IGNORECASE)
+
+
+def product_words(source):
+    """The words of source (a core/ file) that name a Veeam product, with their line numbers."""
+    return ["%d: %s" % (number, match.group(0)) for number, line in enumerate(source.splitlines(), 1)
+            for match in PRODUCT_WORDS.finditer(line)]
+
+
+@pytest.mark.parametrize("path", sorted((MODULE_UTILS / CORE).glob("*.py")), ids=lambda path: path.name)
+def test_core_names_no_product(path):
+    assert product_words(path.read_text(encoding="utf-8")) == []
+
+
+def test_a_product_named_in_core_is_caught():
+    assert product_words('"""Login of VBGC."""\nMODULE = "veeam_gcp_user"\n') == ["1: VBGC", "2: veeam_gcp_user"]
