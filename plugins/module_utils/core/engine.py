@@ -167,3 +167,11 @@ def appliance_users(input_problem, problem, create, update):
 
 def _all_users(ctx):
     return ctx.once("users", lambda: {user_key(user.get("name")): user for user in ctx.client.list_users()})
+
+
+def default_admin_problem(params, user, is_default_admin, title):
+    """state=absent of an appliance user: the appliance's built-in administrator (its title there) cannot be removed."""
+    if user is not None and is_default_admin(user):
+        return ("user %s is the %s of the appliance, which cannot be removed; remove another account or keep "
+                "state=present for this one." % (params["name"], title))
+    return None

@@ -16,7 +16,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.core.compar
 )
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, explained
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import appliance_users, send_once
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import appliance_users, default_admin_problem, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import (
     ADMIN_ROLE,
@@ -54,10 +54,7 @@ def input_problem(params):
 def appliance_problem(client, params, user):
     """Why params cannot be applied to user (None: it does not exist), checked before any write; else None."""
     if params["state"] == "absent":
-        if user is not None and is_default_admin(user):
-            return ("user %s is the default administrator of the appliance, which cannot be removed; remove another "
-                    "account or keep state=present for this one." % params["name"])
-        return None
+        return default_admin_problem(params, user, is_default_admin, "default administrator")
     if user is None:
         return _create_problem(params)
     return _update_problem(params, user)

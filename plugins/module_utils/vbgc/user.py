@@ -17,7 +17,7 @@ from ansible_collections.veeam_community.backup.plugins.module_utils.core.compar
 )
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, explained
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import appliance_users, send_once
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.engine import appliance_users, default_admin_problem, send_once
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.result import module_result
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import (
     check_user_name,
@@ -50,10 +50,7 @@ def input_problem(params):
 def appliance_problem(client, params, user):
     """Why params cannot be applied to user (None: it does not exist), checked before any write; else None."""
     if params["state"] == "absent":
-        if user is not None and is_default_admin(user):
-            return ("user %s is the Default Administrator of the appliance, which cannot be removed; "
-                    "remove another account or keep state=present for this one." % params["name"])
-        return None
+        return default_admin_problem(params, user, is_default_admin, "Default Administrator")
     if user is None:
         missing = [option for option in ("password", "roles") if not params[option]]
         if missing:
