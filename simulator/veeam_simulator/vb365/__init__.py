@@ -1,0 +1,26 @@
+"""Veeam Backup for Microsoft 365 REST API v8: token, cloud accounts and object storage (buckets, encryption
+passwords, proxies, repositories). A new resource family is a module here and one entry in FAMILIES."""
+
+from ..core.conformance import vendor_document
+from ..core.product import Product
+from .api import Vb365Api
+from .control import add_account_control
+from .model import Vb365Data
+from .repositories import RepositoryRoutes
+from .storage import ObjectStorageRoutes
+from .storage_control import StorageControl
+
+VENDOR_FILE = "vb365-rest-v8-accounts.json"
+
+
+def add_object_storage(api, control):
+    """Buckets, folders, encryption passwords, proxies and repositories, with their control routes."""
+    RepositoryRoutes(api, ObjectStorageRoutes(api))
+    StorageControl(control)
+
+
+FAMILIES = (add_account_control, add_object_storage)
+
+PRODUCT = Product(name="vb365", title="VB365", api=Vb365Api, data=Vb365Data,
+                  document=lambda: vendor_document(VENDOR_FILE), default_port=4443,
+                  families=FAMILIES)

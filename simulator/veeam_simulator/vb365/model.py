@@ -1,0 +1,40 @@
+"""The VB365 cloud accounts (the object storage lives in storage_model.py)."""
+
+from dataclasses import asdict, dataclass
+
+from .storage_model import ObjectStorage
+
+ACCOUNT_TYPES = ("azureBlobAccount", "amazonS3Account", "amazonS3CompatibleAccount")
+
+
+@dataclass
+class Account:
+    id: str
+    account_type: str
+    user_name: str
+    password: str
+    description: str = ""
+    organization_id: str | None = None
+    in_use: bool = False
+
+    def identity(self):
+        return (self.account_type, self.user_name, self.organization_id)
+
+
+class Vb365Data:
+    """The VB365 part of the state: cloud accounts by id and the object storage."""
+
+    def __init__(self, admin_username, admin_password):
+        self.accounts = {}
+        self.object_storage = ObjectStorage()
+
+    def snapshot(self):
+        return {"object_storage": self.object_storage.to_dict(),
+                "accounts": [asdict(account) for account in self.accounts.values()]}
+
+    @classmethod
+    def restored(cls, snapshot, admin_username, admin_password):
+        data = cls(admin_username, admin_password)
+        data.accounts = {item["id"]: Account(**item) for item in snapshot["accounts"]}
+        data.object_storage = ObjectStorage.from_dict(snapshot.get("object_storage", {}))
+        return data

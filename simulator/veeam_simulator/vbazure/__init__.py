@@ -1,0 +1,15 @@
+"""Veeam Backup for Microsoft Azure REST API v8.1: token, users, MFA and passwords."""
+
+from ..core.conformance import vendor_document
+from ..core.product import Product
+from .api import VbazureApi
+from .control import add_user_control
+from .model import VbazureData
+
+VENDOR_FILE = "vbaz-rest-v8.1-users.json"
+
+# The appliance itself answers on 443. Its port is a free one when every other product's is 0: callers written
+# for two APIs that ask for free ports get one here too.
+PRODUCT = Product(name="vbazure", title="VBAzure", api=VbazureApi, data=VbazureData,
+                  document=lambda: vendor_document(VENDOR_FILE), default_port=8443,
+                  families=(add_user_control,), free_port_with_others=True)
