@@ -8,7 +8,8 @@ import pytest
 from veeam_simulator.core import totp
 from veeam_simulator.core.faults import parse_fault
 from veeam_simulator.core.listquery import wildcard_regex
-from veeam_simulator.settings import Settings, parse_lowercase_rule
+from veeam_simulator.settings import Settings
+from veeam_simulator.vb365.model import parse_lowercase_rule
 
 
 @pytest.mark.parametrize("offset", [0, 29, 30, 1_000_000, -86_400])

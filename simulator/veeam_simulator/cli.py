@@ -17,10 +17,12 @@ from .core.server import ApiServer
 from .core.state import State
 from .core.tls import server_context
 from .products import BY_NAME, PRODUCTS, VBAZURE
-from .settings import PUT_MODES, Settings, parse_lowercase_rule
+from .settings import ALL as ALL_SETTINGS
+from .settings import Settings
 from .vbgc.model import NAME_RULE
 
 VBAZURE_PORT = VBAZURE.default_port
+
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="veeam-simulator", description=__doc__)
@@ -34,19 +36,9 @@ def build_parser():
     parser.add_argument("--key", metavar="FILE", help="PEM private key of --cert")
     parser.add_argument("--no-tls", action="store_true", help="serve plain HTTP")
     parser.add_argument("--verbose", action="store_true", help="log every request on stderr")
-    for product in PRODUCTS:
-        parser.add_argument(f"--{product.name}-token-lifetime", type=int, metavar="SECONDS",
-                            help=f"default {getattr(Settings(), f'{product.name}_token_lifetime')}")
-    parser.add_argument("--lowercase-rule", metavar="RULE",
-                        help="account types whose userName must be lowercase: all, none or a comma-separated list "
-                             "(default azureBlobAccount)")
-    parser.add_argument("--vb365-put", choices=PUT_MODES,
-                        help="PUT /v8/Accounts/{id}: merge keeps fields left out, the password too; replace refuses "
-                             "a PUT without password (default merge)")
-    parser.add_argument("--lenient-requests", action="store_true",
-                        help="drop query parameters the API's document does not declare, as a server that ignores "
-                             "them would (default: answer 400, the request is marked non-conformant)")
-    parser.add_argument("--password-min-length", type=int, metavar="N", help="VBGC password policy (default 8)")
+    for setting in ALL_SETTINGS:
+        if setting.option is not None:
+            parser.add_argument(f"--{setting.name.replace('_', '-')}", dest=setting.name, **setting.option)
     return parser
 
 
@@ -84,12 +76,9 @@ def parse_args(argv):
 
 
 def _setting_options(args):
-    options = {f"{product.name}_token_lifetime": getattr(args, f"{product.name}_token_lifetime")
-               for product in PRODUCTS}
-    options |= {"password_min_length": args.password_min_length, "vb365_put": args.vb365_put,
-               "lenient_requests": args.lenient_requests or None,
-               "lowercase_rule": None if args.lowercase_rule is None else parse_lowercase_rule(args.lowercase_rule)}
-    return {key: value for key, value in options.items() if value is not None}
+    """The settings given on the command line."""
+    given = {setting.name: getattr(args, setting.name) for setting in ALL_SETTINGS if setting.option is not None}
+    return {key: value for key, value in given.items() if value is not None}
 
 
 def load_state(args):

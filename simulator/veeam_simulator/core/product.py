@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per product: hashed by identity (conformance caches by it)
 class Product:
     """One simulated API. The app, the state, the control API, the CLI and the harness read only these fields.
 
@@ -14,6 +14,7 @@ class Product:
     data: its part of the state: `data(admin_username, admin_password)` is a fresh one, `data.restored(snapshot,
       admin_username, admin_password)` reads one back, `.snapshot()` gives its keys of the state file.
     document: loads the OpenAPI document its requests are checked against.
+    settings: its Settings (core/setting.py): keys of /_simulator/config, some with a command-line option.
     families: the route families beyond `api`'s own, each called as `family(api, control)` to add its routes
       and control routes (one entry per resource family).
     default_port: the port it listens on unless told otherwise.
@@ -27,5 +28,6 @@ class Product:
     data: type
     document: Callable[[], dict]
     default_port: int
+    settings: tuple = ()
     families: tuple = ()
     free_port_with_others: bool = False

@@ -3,9 +3,10 @@ passwords, proxies, repositories). A new resource family is a module here and on
 
 from ..core.conformance import vendor_document
 from ..core.product import Product
+from ..core.setting import Setting, token_lifetimes
 from .api import Vb365Api
 from .control import add_account_control
-from .model import Vb365Data
+from .model import PUT_MODES, Vb365Data, parse_lowercase_rule, parse_put_mode
 from .repositories import RepositoryRoutes
 from .storage import ObjectStorageRoutes
 from .storage_control import StorageControl
@@ -20,7 +21,16 @@ def add_object_storage(api, control):
 
 
 FAMILIES = (add_account_control, add_object_storage)
+SETTINGS = (
+    *token_lifetimes("vb365", 3600),
+    Setting("lowercase_rule", ["azureBlobAccount"], parse_lowercase_rule, {
+        "metavar": "RULE", "help": "account types whose userName must be lowercase: all, none or a comma-separated "
+                                   "list (default azureBlobAccount)"}),
+    Setting("vb365_put", "merge", parse_put_mode, {
+        "choices": PUT_MODES, "help": "PUT /v8/Accounts/{id}: merge keeps fields left out, the password too; "
+                                      "replace refuses a PUT without password (default merge)"}),
+)
 
 PRODUCT = Product(name="vb365", title="VB365", api=Vb365Api, data=Vb365Data,
                   document=lambda: vendor_document(VENDOR_FILE), default_port=4443,
-                  families=FAMILIES)
+                  settings=SETTINGS, families=FAMILIES)

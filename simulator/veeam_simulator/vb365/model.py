@@ -2,9 +2,28 @@
 
 from dataclasses import asdict, dataclass
 
+from ..core.messages import InputError
 from .storage_model import ObjectStorage
 
 ACCOUNT_TYPES = ("azureBlobAccount", "amazonS3Account", "amazonS3CompatibleAccount")
+PUT_MODES = ("merge", "replace")
+
+
+def parse_lowercase_rule(value):
+    """`all`, `none`, a comma-separated string or a list of account types -> list of account types."""
+    if isinstance(value, str):
+        if value.strip().lower() in ("all", "none"):
+            return list(ACCOUNT_TYPES) if value.strip().lower() == "all" else []
+        value = [item.strip() for item in value.split(",") if item.strip()]
+    if not isinstance(value, list) or any(item not in ACCOUNT_TYPES for item in value):
+        raise InputError(f"lowercase_rule must be 'all', 'none' or a list of {', '.join(ACCOUNT_TYPES)}")
+    return list(dict.fromkeys(value))
+
+
+def parse_put_mode(value):
+    if value not in PUT_MODES:
+        raise InputError(f"must be one of {', '.join(PUT_MODES)}")
+    return value
 
 
 @dataclass

@@ -7,6 +7,13 @@ from ..core.messages import InputError
 from ..core.mfa import MfaUser
 
 NAME_RULE = re.compile(r"[a-z0-9_-]{1,32}")
+API_VERSIONS = ("1.1-rev0", "1.2-rev0", "1.3-rev0", "1.4-rev0")
+
+
+def parse_version_list(value):
+    if not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value):
+        raise InputError("must be a non-empty list of strings")
+    return value
 
 
 @dataclass
