@@ -1,5 +1,5 @@
 """VB365 v8 object storage: browse buckets/containers and folders with a cloud account, encryption passwords,
-proxies and proxy pools. Repositories are in vb365_repositories.py; both register on the VB365 router."""
+proxies and proxy pools. Repositories are in repositories.py; both register on the VB365 router."""
 
 import uuid
 from functools import partial

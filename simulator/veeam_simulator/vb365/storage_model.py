@@ -1,5 +1,5 @@
 """VB365 object storage state: cloud buckets and containers (seeded), encryption passwords, proxies, proxy
-pools and object storage backup repositories. Plain data, no HTTP: vb365.py asks it who uses an account."""
+pools and object storage backup repositories. Plain data, no HTTP: api.py asks it who uses an account."""
 
 from dataclasses import asdict, dataclass, field
 
@@ -64,7 +64,7 @@ class Proxy:
 
 class ObjectStorage:
     """All of it, keyed by id. `repositories` holds each repository's stored fields as a dict (see
-    vb365_repositories.py), with `objectStorage.bucketId` naming the bucket it lives in."""
+    repositories.py), with `objectStorage.bucketId` naming the bucket it lives in."""
 
     def __init__(self):
         self.buckets = {}
