@@ -3,7 +3,8 @@
 The simulator's counterpart of the collection's TokenGrantClient. One flow for every product; a product
 subclasses TokenGrants and declares what differs: its user lookup, the form field of the short-lived refresh
 token, how it reads a required field and names an unsupported grant, and the bodies it answers with.
-Token lifetimes are the settings `<api>_token_lifetime`, `<api>_refresh_lifetime` and
+The 401s carry VBGC's errorCode values (AccessDenied, InvalidToken); a product whose error body has no code
+ignores them. Token lifetimes are the settings `<api>_token_lifetime`, `<api>_refresh_lifetime` and
 `<api>_short_refresh_lifetime`.
 """
 
