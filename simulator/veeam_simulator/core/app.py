@@ -21,7 +21,7 @@ class Application:
         for product in state.products:
             api = self.apis[product.name] = product.api(state, product)
             for family in product.families:
-                family(api, self.control)
+                family.install(api, self.control)
 
     def handle(self, api_name, request):
         response = self._dispatch(api_name, request)

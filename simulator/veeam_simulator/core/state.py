@@ -6,6 +6,7 @@ from dataclasses import replace
 from .faults import FaultList
 from .journal import Journal
 from .messages import InputError
+from .product import REQUIRED
 from .secret_registry import SecretRegistry
 from .tokens import TokenStore
 
@@ -15,9 +16,8 @@ SNAPSHOT_FORMAT = 1
 class State:
     """Everything the simulator knows. Hold `lock` while reading or changing any of it.
 
-    Each product keeps its managed objects in its own part, an attribute named after it (`state.vb365.accounts`,
-    `state.vbgc.users`, `state.vbazure.users`); the registry's `Product.data` builds it from the start-up
-    administrator, writes its keys of the snapshot and reads them back.
+    Each product keeps its managed objects in its own part, an attribute named after it with one attribute per
+    store its registry entry declares (`state.vb365.accounts`, `state.vbgc.users`, `state.vbazure.users`).
     `mutations` counts changes of managed objects (accounts, users, passwords, MFA); the dispatcher
     compares it before and after a request to fill the journal's `mutated` flag and to persist.
     `secrets_seen` (with a lock of its own) outlives resets.
@@ -40,8 +40,9 @@ class State:
 
     def reset(self):
         self.settings = replace(self.initial_settings)
+        admin = (self.admin_username, self.admin_password)
         for product in self.products:
-            setattr(self, product.name, product.data(self.admin_username, self.admin_password))
+            setattr(self, product.name, ProductState({store.name: store.new(admin) for store in product.all_stores()}))
         self.tokens.clear()
         self.journal.clear()
         self.faults.clear()
@@ -57,7 +58,9 @@ class State:
     def snapshot(self):
         snapshot = {"format": SNAPSHOT_FORMAT, "admin_password": self.admin_password}
         for product in self.products:
-            snapshot.update(getattr(self, product.name).snapshot())
+            part = getattr(self, product.name)
+            snapshot.update({store.key or store.name: store.dump(getattr(part, store.name))
+                             for store in product.all_stores()})
         return snapshot
 
     def restore(self, snapshot):
@@ -66,5 +69,21 @@ class State:
             raise InputError(f"unsupported state file format {snapshot.get('format')!r}")
         self.secrets_seen.collect(snapshot)
         self.secrets_seen.add("password", snapshot.get("admin_password"))
+        admin = (self.admin_username, self.admin_password)
         for product in self.products:
-            setattr(self, product.name, product.data.restored(snapshot, self.admin_username, self.admin_password))
+            setattr(self, product.name, ProductState({store.name: store.load(_saved(snapshot, store), admin)
+                                                      for store in product.all_stores()}))
+
+
+class ProductState:
+    """One product's part of the state: one attribute per store."""
+
+    def __init__(self, collections):
+        self.__dict__.update(collections)
+
+
+def _saved(snapshot, store):
+    key = store.key or store.name
+    if key not in snapshot and store.missing is REQUIRED:
+        raise InputError(f"the state file has no {key!r}; it is not a state file of this simulator")
+    return snapshot.get(key, store.missing)

@@ -3,7 +3,7 @@
 from dataclasses import asdict, dataclass
 
 from ..core.messages import InputError
-from .storage_model import ObjectStorage
+from ..core.product import Store
 
 ACCOUNT_TYPES = ("azureBlobAccount", "amazonS3Account", "amazonS3CompatibleAccount")
 PUT_MODES = ("merge", "replace")
@@ -40,20 +40,6 @@ class Account:
         return (self.account_type, self.user_name, self.organization_id)
 
 
-class Vb365Data:
-    """The VB365 part of the state: cloud accounts by id and the object storage."""
-
-    def __init__(self, admin_username, admin_password):
-        self.accounts = {}
-        self.object_storage = ObjectStorage()
-
-    def snapshot(self):
-        return {"object_storage": self.object_storage.to_dict(),
-                "accounts": [asdict(account) for account in self.accounts.values()]}
-
-    @classmethod
-    def restored(cls, snapshot, admin_username, admin_password):
-        data = cls(admin_username, admin_password)
-        data.accounts = {item["id"]: Account(**item) for item in snapshot["accounts"]}
-        data.object_storage = ObjectStorage.from_dict(snapshot.get("object_storage", {}))
-        return data
+ACCOUNTS = Store("accounts", new=lambda admin: {},
+                 dump=lambda accounts: [asdict(account) for account in accounts.values()],
+                 load=lambda saved, admin: {item["id"]: Account(**item) for item in saved})

@@ -3,6 +3,8 @@ pools and object storage backup repositories. Plain data, no HTTP: api.py asks i
 
 from dataclasses import asdict, dataclass, field
 
+from ..core.product import Store
+
 # The object storage kind of each cloud account type, and the repository types that use that kind.
 KIND_BY_ACCOUNT_TYPE = {"amazonS3Account": "s3", "amazonS3CompatibleAccount": "s3compatible",
                         "azureBlobAccount": "azure"}
@@ -92,3 +94,7 @@ class ObjectStorage:
             setattr(storage, name, {item["id"]: kind(**item) for item in data.get(name, [])})
         storage.repositories = {item["id"]: item for item in data.get("repositories", [])}
         return storage
+
+
+OBJECT_STORAGE = Store("object_storage", new=lambda admin: ObjectStorage(), dump=ObjectStorage.to_dict,
+                       load=lambda saved, admin: ObjectStorage.from_dict(saved), missing={})

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from ..core.messages import InputError
 from ..core.mfa import MfaUser
+from ..core.product import Store
 
 ROLES = ("PortalAdmin", "PortalOperator", "RestoreOperator", "ReadOnlyUser", "IntegrationOperator", "VeeamUpdater")
 ADMIN_ROLE = "PortalAdmin"
@@ -49,16 +50,8 @@ def with_default_admin(users, username, password):
     return {admin.id: admin, **others}
 
 
-class VbazureData:
-    """The VBAzure part of the state: the users by id, the Default Admin first."""
-
-    def __init__(self, admin_username, admin_password, users=None):
-        self.users = with_default_admin(users or {}, admin_username, admin_password)
-
-    def snapshot(self):
-        return {"azure_users": [user.to_dict() for user in self.users.values()]}
-
-    @classmethod
-    def restored(cls, snapshot, admin_username, admin_password):
-        users = {item["id"]: AzureUser.from_dict(item) for item in snapshot.get("azure_users", [])}
-        return cls(admin_username, admin_password, users)
+USERS = Store("users", key="azure_users", missing=[],
+              new=lambda admin: with_default_admin({}, *admin),
+              dump=lambda users: [user.to_dict() for user in users.values()],
+              load=lambda saved, admin: with_default_admin({item["id"]: AzureUser.from_dict(item) for item in saved},
+                                                           *admin))

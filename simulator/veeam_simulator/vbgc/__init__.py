@@ -1,11 +1,11 @@
 """Veeam Backup for Google Cloud REST API 1.4-rev0: token, users, roles, MFA and passwords."""
 
-from ..core.product import Product
+from ..core.product import Family, Product
 from ..core.setting import Setting, token_lifetimes
 from .api import VbgcApi
 from .contract import DOCUMENT
 from .control import add_user_control
-from .model import API_VERSIONS, VbgcData, parse_version_list
+from .model import API_VERSIONS, USERS, parse_version_list
 
 SETTINGS = (
     *token_lifetimes("vbgc", 900, short_refresh=3600),
@@ -14,5 +14,5 @@ SETTINGS = (
     Setting("accepted_api_versions", list(API_VERSIONS), parse_version_list),
 )
 
-PRODUCT = Product(name="vbgc", title="VBGC", api=VbgcApi, data=VbgcData, document=lambda: DOCUMENT,
-                  default_port=13140, settings=SETTINGS, families=(add_user_control,))
+PRODUCT = Product(name="vbgc", title="VBGC", api=VbgcApi, stores=(USERS,), document=lambda: DOCUMENT,
+                  default_port=13140, settings=SETTINGS, families=(Family(add_user_control),))

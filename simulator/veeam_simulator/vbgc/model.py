@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from ..core.messages import InputError
 from ..core.mfa import MfaUser
+from ..core.product import Store
 
 NAME_RULE = re.compile(r"[a-z0-9_-]{1,32}")
 API_VERSIONS = ("1.1-rev0", "1.2-rev0", "1.3-rev0", "1.4-rev0")
@@ -45,28 +46,19 @@ ROLES = (PORTAL_ADMINISTRATOR, PORTAL_OPERATOR, RESTORE_OPERATOR)
 ROLES_BY_ID = {role.id: role for role in ROLES}
 
 
-class VbgcData:
-    """The VBGC part of the state: the users by name, the Default Administrator first."""
+def with_default_admin(users, admin):
+    """`users` (by name) with the Default Administrator under the start-up name and password, first in order,
+    keeping the description and MFA of one already in `users`."""
+    username, password = admin
+    previous = next((user for user in users.values() if user.default_admin), None)
+    others = {name: user for name, user in users.items() if not user.default_admin}
+    if username in others:
+        raise InputError(f"the state already has a regular user named {username!r}")
+    admin_user = previous or User(username, password, [PORTAL_ADMINISTRATOR.id], default_admin=True)
+    admin_user.name, admin_user.password = username, password
+    return {admin_user.name: admin_user, **others}
 
-    def __init__(self, admin_username, admin_password, users=None):
-        self.users = dict(users or {})
-        previous = next((user for user in self.users.values() if user.default_admin), None)
-        self._install_admin(previous, admin_username, admin_password)
 
-    def snapshot(self):
-        return {"users": [user.to_dict() for user in self.users.values()]}
-
-    @classmethod
-    def restored(cls, snapshot, admin_username, admin_password):
-        """The users of `snapshot`; the Default Administrator takes the start-up name and password."""
-        return cls(admin_username, admin_password, {item["name"]: User.from_dict(item) for item in snapshot["users"]})
-
-    def _install_admin(self, previous, username, password):
-        """(Re)create the Default Administrator, keeping description and MFA of `previous` if given."""
-        if previous:
-            del self.users[previous.name]
-        if username in self.users:
-            raise InputError(f"the state already has a regular user named {username!r}")
-        admin = previous or User(username, password, [PORTAL_ADMINISTRATOR.id], default_admin=True)
-        admin.name, admin.password = username, password
-        self.users = {admin.name: admin, **self.users}
+USERS = Store("users", new=lambda admin: with_default_admin({}, admin),
+              dump=lambda users: [user.to_dict() for user in users.values()],
+              load=lambda saved, admin: with_default_admin({item["name"]: User.from_dict(item) for item in saved}, admin))
