@@ -19,7 +19,6 @@ from .core.tls import server_context
 from .products import BY_NAME, PRODUCTS, VBAZURE
 from .settings import ALL as ALL_SETTINGS
 from .settings import Settings
-from .vbgc.model import NAME_RULE
 
 VBAZURE_PORT = VBAZURE.default_port
 
@@ -66,8 +65,9 @@ def parse_args(argv):
         parser.error("--cert and --key go together")
     if args.no_tls and args.cert:
         parser.error("--no-tls and --cert exclude each other")
-    if not NAME_RULE.fullmatch(args.username):
-        parser.error("--username must be 1-32 characters of a-z, 0-9, _ and - (the VBGC user name rule)")
+    for product in PRODUCTS:
+        if product.admin_name and not product.admin_name[0].fullmatch(args.username):
+            parser.error(f"--username must be {product.admin_name[1]} (the {product.title} user name rule)")
     try:
         args.settings = Settings().merged(_setting_options(args))
     except InputError as exc:

@@ -44,6 +44,8 @@ class Product:
     settings: its Settings (core/setting.py): keys of /_simulator/config, some with a command-line option.
     families: the resource families beyond `api`'s own routes (Family).
     default_port: the port it listens on unless told otherwise.
+    admin_name: (pattern, what it allows) that the start-up administrator's name must fully match, where the
+      API limits user names.
     free_port_with_others: its port defaults to a free one when every other product's port is 0 (for callers
       written before it existed that ask for free ports).
     """
@@ -56,6 +58,7 @@ class Product:
     stores: tuple = ()
     settings: tuple = ()
     families: tuple = ()
+    admin_name: tuple | None = None
     free_port_with_others: bool = False
 
     def all_stores(self):

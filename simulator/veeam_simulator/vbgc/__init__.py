@@ -5,7 +5,7 @@ from ..core.setting import Setting, token_lifetimes
 from .api import VbgcApi
 from .contract import DOCUMENT
 from .control import add_user_control
-from .model import API_VERSIONS, USERS, parse_version_list
+from .model import API_VERSIONS, NAME_RULE, USERS, parse_version_list
 
 SETTINGS = (
     *token_lifetimes("vbgc", 900, short_refresh=3600),
@@ -15,4 +15,5 @@ SETTINGS = (
 )
 
 PRODUCT = Product(name="vbgc", title="VBGC", api=VbgcApi, stores=(USERS,), document=lambda: DOCUMENT,
-                  default_port=13140, settings=SETTINGS, families=(Family(add_user_control),))
+                  default_port=13140, settings=SETTINGS, families=(Family(add_user_control),),
+                  admin_name=(NAME_RULE, "1-32 characters of a-z, 0-9, _ and -"))
