@@ -31,7 +31,7 @@ import urllib.request
 
 import trustme
 from veeam_simulator.harness import config_lines, connection_env, write_private
-from veeam_simulator.tls import SERVER_NAMES
+from veeam_simulator.core.tls import SERVER_NAMES
 
 READY_TIMEOUT = 30
 STOP_TIMEOUT = 10

@@ -8,6 +8,7 @@ import sys
 import pytest
 import requests
 from openapi_schemas import is_declared, validate_response, vb365_template
+from vbaz_openapi import Vbaz
 
 API_VERSION = "1.4-rev0"
 PORTAL_ADMINISTRATOR = "Portal Administrator"
@@ -135,6 +136,17 @@ def sim(sim_server):
 @pytest.fixture
 def vb365_token(sim):
     return sim.vb365_login()
+
+
+@pytest.fixture
+def vbaz(sim):
+    """A VBAzure client whose every answer is checked against the vendor document (vbaz_openapi.py)."""
+    return Vbaz(sim)
+
+
+@pytest.fixture
+def admin_token(vbaz):
+    return vbaz.login()
 
 
 @pytest.fixture

@@ -7,10 +7,12 @@ from functools import cache
 from pathlib import Path
 
 import jsonschema
-from veeam_simulator.conformance import DOCUMENTS, VENDOR_FILES, document, response_reasons
-from veeam_simulator.messages import Request
+from veeam_simulator.core.conformance import DOCUMENTS, response_reasons
+from veeam_simulator.core.messages import Request
+from veeam_simulator.products import document
+from veeam_simulator.vb365 import VENDOR_FILE
 
-SPEC_PATH = DOCUMENTS / VENDOR_FILES["vb365"]
+SPEC_PATH = DOCUMENTS / VENDOR_FILE
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 OPENAPI_ONLY_KEYS = {"nullable", "example", "xml", "externalDocs", "discriminator", "readOnly", "writeOnly"}
 
@@ -87,5 +89,5 @@ def validate_response(template, method, status, body, content_type="application/
     if status == 401 and body == b"":
         return
     request = Request(method, template)
-    reasons = response_reasons("vb365", request, status, {"Content-Type": content_type} if body else {}, body)
+    reasons = response_reasons(document("vb365"), request, status, {"Content-Type": content_type} if body else {}, body)
     assert not reasons, f"{method} {template} {status}: {reasons}; body {body[:300]!r}"

@@ -53,3 +53,10 @@ def s3_world(sim, token):
     account = add_account(sim, token)
     add_bucket(sim, accountId=account, name="backups", regionId="eu-west-1", folders=["m365"])
     return account, add_proxy(sim)
+
+
+def assert_in_use(refused, repository):
+    """A delete refused because the repository `repository` uses the object."""
+    assert refused.status_code == 409
+    assert refused.json()["errorCode"] == "OperationConflict"
+    assert repository in refused.json()["message"]

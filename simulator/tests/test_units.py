@@ -5,10 +5,11 @@ import time
 import pyotp
 import pytest
 
-from veeam_simulator import totp
-from veeam_simulator.faults import parse_fault
-from veeam_simulator.listquery import wildcard_regex
-from veeam_simulator.model import Settings, parse_lowercase_rule
+from veeam_simulator.core import totp
+from veeam_simulator.core.faults import parse_fault
+from veeam_simulator.core.listquery import wildcard_regex
+from veeam_simulator.settings import Settings
+from veeam_simulator.vb365.model import parse_lowercase_rule
 
 
 @pytest.mark.parametrize("offset", [0, 29, 30, 1_000_000, -86_400])

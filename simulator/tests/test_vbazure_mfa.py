@@ -4,17 +4,7 @@ import re
 
 import pyotp
 import pytest
-from vbaz_openapi import PASSWORD, USERS, Vbaz, problem, totp_now
-
-
-@pytest.fixture
-def vbaz(sim):
-    return Vbaz(sim)
-
-
-@pytest.fixture
-def admin_token(vbaz):
-    return vbaz.login()
+from vbaz_openapi import PASSWORD, USERS, problem, totp_now
 
 
 @pytest.fixture

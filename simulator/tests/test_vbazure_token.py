@@ -6,16 +6,6 @@ from conftest import running_simulator
 from vbaz_openapi import USERS, Vbaz, problem, totp_now
 
 
-@pytest.fixture
-def vbaz(sim):
-    return Vbaz(sim)
-
-
-@pytest.fixture
-def admin_token(vbaz):
-    return vbaz.login()
-
-
 def test_password_grant_answers_the_documented_login(vbaz, sim):
     body = vbaz.password_grant().json()
     assert (body["token_type"], body["expires_in"], body["shortLived"]) == ("bearer", 3600, False)

@@ -5,16 +5,6 @@ from conftest import running_simulator
 from vbaz_openapi import PASSWORD, USERS, Vbaz, problem
 
 
-@pytest.fixture
-def vbaz(sim):
-    return Vbaz(sim)
-
-
-@pytest.fixture
-def admin_token(vbaz):
-    return vbaz.login()
-
-
 def test_the_default_admin_is_listed(vbaz, sim, admin_token):
     page = vbaz.users(admin_token)
     assert (page["offset"], page["limit"], page["totalCount"]) == (0, 100, 1)

@@ -5,10 +5,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pyotp
 from openapi_schemas import load
-from veeam_simulator.conformance import DOCUMENTS, VENDOR_FILES, response_reasons
-from veeam_simulator.messages import Request
+from veeam_simulator.core.conformance import DOCUMENTS, response_reasons
+from veeam_simulator.core.messages import Request
+from veeam_simulator.products import document
+from veeam_simulator.vbazure import VENDOR_FILE
 
-SPEC_PATH = DOCUMENTS / VENDOR_FILES["vbazure"]
+SPEC_PATH = DOCUMENTS / VENDOR_FILE
 USERS = "/api/v8.1/users"
 PASSWORD = "Azure#Pass1"
 
@@ -23,7 +25,7 @@ def check_response(response):
     request = response.request
     split = urlsplit(request.url)
     checked = Request(request.method, split.path, parse_qsl(split.query))
-    reasons = response_reasons("vbazure", checked, response.status_code, dict(response.headers), response.content)
+    reasons = response_reasons(document("vbazure"), checked, response.status_code, dict(response.headers), response.content)
     assert not reasons, f"{request.method} {split.path} {response.status_code}: {reasons}; {response.text[:300]}"
 
 

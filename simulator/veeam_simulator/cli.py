@@ -10,24 +10,24 @@ import sqlite3
 import sys
 import threading
 
-from .app import Application
-from .model import PUT_MODES, Settings, parse_lowercase_rule
-from .persistence import SnapshotStore
-from .server import ApiServer
-from .state import State
-from .tls import server_context
-from .vbgc import NAME_RULE
+from .core.app import Application
+from .core.messages import InputError
+from .core.persistence import SnapshotStore
+from .core.server import ApiServer
+from .core.state import State
+from .core.tls import server_context
+from .products import BY_NAME, PRODUCTS, VBAZURE
+from .settings import ALL as ALL_SETTINGS
+from .settings import Settings
 
-VBAZURE_PORT = 8443
+VBAZURE_PORT = VBAZURE.default_port
+
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="veeam-simulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--vb365-port", type=int, default=4443, help="VB365 port; 0 = a free port (default 4443)")
-    parser.add_argument("--vbgc-port", type=int, default=13140, help="VBGC port; 0 = a free port (default 13140)")
-    parser.add_argument("--vbazure-port", type=int,
-                        help="VBAzure port; 0 = a free port (default 8443, the appliance itself answers on 443; "
-                             "a free port when --vb365-port and --vbgc-port are both 0)")
+    for product in PRODUCTS:
+        parser.add_argument(f"--{product.name}-port", type=int, help=_port_help(product))
     parser.add_argument("--username", default="admin", help="the initial administrator of every API")
     parser.add_argument("--password", help="its password (default: a random one, printed in the ready line)")
     parser.add_argument("--state", metavar="FILE", help="SQLite file to load at start and save after each change")
@@ -35,47 +35,50 @@ def build_parser():
     parser.add_argument("--key", metavar="FILE", help="PEM private key of --cert")
     parser.add_argument("--no-tls", action="store_true", help="serve plain HTTP")
     parser.add_argument("--verbose", action="store_true", help="log every request on stderr")
-    parser.add_argument("--vb365-token-lifetime", type=int, metavar="SECONDS", help="default 3600")
-    parser.add_argument("--vbgc-token-lifetime", type=int, metavar="SECONDS", help="default 900")
-    parser.add_argument("--vbazure-token-lifetime", type=int, metavar="SECONDS", help="default 3600")
-    parser.add_argument("--lowercase-rule", metavar="RULE",
-                        help="account types whose userName must be lowercase: all, none or a comma-separated list "
-                             "(default azureBlobAccount)")
-    parser.add_argument("--vb365-put", choices=PUT_MODES,
-                        help="PUT /v8/Accounts/{id}: merge keeps fields left out, the password too; replace refuses "
-                             "a PUT without password (default merge)")
-    parser.add_argument("--lenient-requests", action="store_true",
-                        help="drop query parameters the API's document does not declare, as a server that ignores "
-                             "them would (default: answer 400, the request is marked non-conformant)")
-    parser.add_argument("--password-min-length", type=int, metavar="N", help="VBGC password policy (default 8)")
+    for setting in ALL_SETTINGS:
+        if setting.option is not None:
+            parser.add_argument(f"--{setting.name.replace('_', '-')}", dest=setting.name, **setting.option)
     return parser
+
+
+def _port_help(product):
+    later = "; a free port when every other product's port is 0" if product.free_port_with_others else ""
+    return f"{product.title} port; 0 = a free port (default {product.default_port}{later})"
+
+
+def _default_ports(args):
+    """Fill the ports not given; a product that came later takes a free one when every other port is 0."""
+    given = {product.name: getattr(args, f"{product.name}_port") for product in PRODUCTS}
+    others_free = all(port == 0 for name, port in given.items()
+                      if not BY_NAME[name].free_port_with_others)
+    for product in PRODUCTS:
+        if given[product.name] is None:
+            free = product.free_port_with_others and others_free
+            setattr(args, f"{product.name}_port", 0 if free else product.default_port)
 
 
 def parse_args(argv):
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.vbazure_port is None:  # callers written for two APIs that ask for free ports get one here too
-        args.vbazure_port = 0 if args.vb365_port == args.vbgc_port == 0 else VBAZURE_PORT
+    _default_ports(args)
     if bool(args.cert) != bool(args.key):
         parser.error("--cert and --key go together")
     if args.no_tls and args.cert:
         parser.error("--no-tls and --cert exclude each other")
-    if not NAME_RULE.fullmatch(args.username):
-        parser.error("--username must be 1-32 characters of a-z, 0-9, _ and - (the VBGC user name rule)")
+    for product in PRODUCTS:
+        if product.admin_name and not product.admin_name[0].fullmatch(args.username):
+            parser.error(f"--username must be {product.admin_name[1]} (the {product.title} user name rule)")
     try:
         args.settings = Settings().merged(_setting_options(args))
-    except ValueError as exc:
+    except InputError as exc:
         parser.error(str(exc))
     return args
 
 
 def _setting_options(args):
-    options = {"vb365_token_lifetime": args.vb365_token_lifetime, "vbgc_token_lifetime": args.vbgc_token_lifetime,
-               "vbazure_token_lifetime": args.vbazure_token_lifetime,
-               "password_min_length": args.password_min_length, "vb365_put": args.vb365_put,
-               "lenient_requests": args.lenient_requests or None,
-               "lowercase_rule": None if args.lowercase_rule is None else parse_lowercase_rule(args.lowercase_rule)}
-    return {key: value for key, value in options.items() if value is not None}
+    """The settings given on the command line."""
+    given = {setting.name: getattr(args, setting.name) for setting in ALL_SETTINGS if setting.option is not None}
+    return {key: value for key, value in given.items() if value is not None}
 
 
 def load_state(args):
@@ -83,7 +86,7 @@ def load_state(args):
     snapshot = store.load() if store else None
     # Without --password a restart keeps the password the state file was made with.
     password = args.password or (snapshot or {}).get("admin_password") or secrets.token_urlsafe(12) + "&+="
-    state = State(args.username, password, args.settings, store)
+    state = State(args.username, password, args.settings, PRODUCTS, store)
     if snapshot:
         state.restore(snapshot)
     state.persist()
@@ -115,18 +118,18 @@ def serve(args, state):
 
 def run_servers(args, state, context, ca_path):
     app = Application(state)
-    servers = {name: ApiServer((args.host, port), app, name, context, args.verbose)
-               for name, port in (("vb365", args.vb365_port), ("vbgc", args.vbgc_port),
-                                  ("vbazure", args.vbazure_port))}
+    servers = {product.name: ApiServer((args.host, getattr(args, f"{product.name}_port")), app, product.name,
+                                       context, args.verbose) for product in PRODUCTS}
     scheme = "http" if args.no_tls else "https"
     urls = {name: url_of(server, scheme) for name, server in servers.items()}
-    app.apis["vb365"].base_url = urls["vb365"]
+    for name, url in urls.items():
+        app.apis[name].base_url = url
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     for server in servers.values():
         threading.Thread(target=server.serve_forever, args=(0.1,), name=server.api_name, daemon=True).start()
-    ready = {"vb365_url": urls["vb365"], "vbgc_url": urls["vbgc"], "vbazure_url": urls["vbazure"], "ca_path": ca_path,
+    ready = {**{f"{name}_url": url for name, url in urls.items()}, "ca_path": ca_path,
              "username": state.admin_username, "password": state.admin_password}
     sys.stdout.write(json.dumps(ready) + "\n")
     sys.stdout.flush()
@@ -140,7 +143,7 @@ def main(argv=None):
     args = parse_args(argv)
     try:
         state = load_state(args)
-    except (OSError, sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+    except (OSError, sqlite3.Error, ValueError, KeyError, TypeError) as exc:  # InputError is a ValueError
         sys.stderr.write(f"veeam-simulator: cannot load state {args.state}: {exc}\n")
         return 2
     try:

@@ -29,6 +29,8 @@ import threading
 import urllib.request
 from urllib.parse import quote, quote_plus
 
+from .products import PRODUCTS
+
 READY_TIMEOUT = 30
 STOP_TIMEOUT = 10
 SECRETS_FOUND = 3
@@ -69,8 +71,8 @@ class Simulator:
     it dies first), then passed through."""
 
     def __init__(self, args):
-        command = [sys.executable, "-m", "veeam_simulator", "--vb365-port", "0", "--vbgc-port", "0", "--vbazure-port", "0",
-                   *args]
+        free_ports = [item for product in PRODUCTS for item in (f"--{product.name}-port", "0")]
+        command = [sys.executable, "-m", "veeam_simulator", *free_ports, *args]
         pipe = subprocess.PIPE
         self.process = subprocess.Popen(command, stdout=pipe, stderr=pipe, text=True)  # noqa: S603 - our own module
         self.early_stderr = []
@@ -127,21 +129,15 @@ class Simulator:
 
 def connection_env(ready, config_path=None):
     """The VEEAM_* variables for a simulator's ready line; VEEAM_SIMULATOR_CONFIG only with a config file."""
-    env = {
-        "VEEAM_VB365_SERVER": ready["vb365_url"],
-        "VEEAM_VBGC_SERVER": ready["vbgc_url"],
-        "VEEAM_VB365_USERNAME": ready["username"],
-        "VEEAM_VB365_PASSWORD": ready["password"],
-        "VEEAM_VBGC_USERNAME": ready["username"],
-        "VEEAM_VBGC_PASSWORD": ready["password"],
-        "VEEAM_VBAZURE_SERVER": ready["vbazure_url"],
-        "VEEAM_VBAZURE_USERNAME": ready["username"],
-        "VEEAM_VBAZURE_PASSWORD": ready["password"],
-    }
+    env = {}
+    for product in PRODUCTS:
+        prefix = f"VEEAM_{product.name.upper()}"
+        env |= {f"{prefix}_SERVER": ready[f"{product.name}_url"], f"{prefix}_USERNAME": ready["username"],
+                f"{prefix}_PASSWORD": ready["password"]}
+        if ready["ca_path"]:  # none with --no-tls
+            env[f"{prefix}_CA_PATH"] = ready["ca_path"]
     if config_path:
         env["VEEAM_SIMULATOR_CONFIG"] = config_path
-    if ready["ca_path"]:  # none with --no-tls
-        env["VEEAM_VB365_CA_PATH"] = env["VEEAM_VBGC_CA_PATH"] = env["VEEAM_VBAZURE_CA_PATH"] = ready["ca_path"]
     return env
 
 
@@ -149,17 +145,16 @@ def config_lines(ready, environ=None):
     """integration_config.yml for ansible-test; JSON-quoted scalars are valid YAML. ansible-test passes no environment
     to the targets, so a Vault server around the harness (VAULT_ADDR, VAULT_TOKEN) reaches them as vault_addr and
     vault_token."""
-    values = {
-        "vb365_server": ready["vb365_url"],
-        "vbgc_server": ready["vbgc_url"],
-        "vbazure_server": ready["vbazure_url"],
-        "ca_path": ready["ca_path"],
-        "sim_username": ready["username"],
-        "sim_password": ready["password"],
-        "sim_control_url": ready["vb365_url"] + "/_simulator",
-    }
+    values = {f"{product.name}_server": ready[f"{product.name}_url"] for product in PRODUCTS}
+    values |= {"ca_path": ready["ca_path"], "sim_username": ready["username"], "sim_password": ready["password"],
+               "sim_control_url": control_url(ready)}
     values.update({name.lower(): (environ or {})[name] for name in ("VAULT_ADDR", "VAULT_TOKEN") if (environ or {}).get(name)})
     return "".join(f"{key}: {json.dumps(value)}\n" for key, value in values.items())
+
+
+def control_url(ready):
+    """The control API answers on every port; this is the first product's."""
+    return ready[f"{PRODUCTS[0].name}_url"] + "/_simulator"
 
 
 def write_private(path, text):
@@ -208,7 +203,7 @@ def control_get(ready, path, purpose):
     """GET one document of the simulator's control API."""
     context = ssl.create_default_context(cafile=ready["ca_path"]) if ready["ca_path"] else None
     try:
-        with urllib.request.urlopen(ready["vb365_url"] + "/_simulator" + path, context=context,  # noqa: S310 - ours
+        with urllib.request.urlopen(control_url(ready) + path, context=context,  # noqa: S310 - ours
                                     timeout=30) as response:
             return json.load(response)
     except (OSError, ValueError) as exc:

@@ -4,13 +4,14 @@ import secrets
 from http import HTTPStatus
 from urllib.parse import quote
 
-from . import totp
-from .auth import BEARER_CHALLENGE, bearer_token, parse_bool, token_fields
-from .messages import ApiError, empty_response, json_response
-from .routing import AUTH, ApiBase
-from .vbazure_model import (ADMIN_ROLE, IDENTITY_PROVIDER, INTERNAL, ROLES, USER_TYPES, AzureUser, find_by_name,
+from ..core.auth import BEARER_CHALLENGE, parse_bool, require_session, token_fields
+from ..core.grant import TokenGrants
+from ..core.listquery import int_query
+from ..core.messages import ApiError, FieldError, empty_response, json_response
+from ..core.mfa import same_secret
+from ..core.routing import ApiBase
+from .model import (ADMIN_ROLE, IDENTITY_PROVIDER, INTERNAL, ROLES, USER_TYPES, AzureUser, find_by_name,
                             new_user_id)
-from .vbgc import new_enrolment
 
 API = "vbazure"
 APPLIANCE_HOST = "vbazure-simulator"
@@ -31,21 +32,12 @@ PROBLEM_KEYS = {
 OTHER_PROBLEM_KEYS = ("type", "title", "status", "detail", "traceId")
 
 
-class FieldError(ApiError):
-    """A 400 naming the request field at fault, rendered into ProblemDetails400.errors."""
-
-    def __init__(self, field, message):
-        super().__init__(400, message)
-        self.field = field
-
-
 def problem_body(error):
     title = error.message if error.status == 403 else HTTPStatus(error.status).phrase
     body = {"type": "about:blank", "title": title, "status": error.status, "detail": error.message,
             "traceId": f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-00"}
-    field = getattr(error, "field", None)
-    if field:
-        body["errors"] = {field: [error.message]}
+    if error.field:  # ProblemDetails400.errors names the request field at fault
+        body["errors"] = {error.field: [error.message]}
     return {key: body[key] for key in PROBLEM_KEYS.get(error.status, OTHER_PROBLEM_KEYS) if key in body}
 
 
@@ -80,26 +72,55 @@ def _known_fields(body, allowed):
 
 
 def _int_query(request, name, default, minimum):
-    raw = request.query_value(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise FieldError(name, f"The value '{raw}' is not valid for {name}.") from None
+    value = int_query(request, name, default, lambda raw: FieldError(name, f"The value '{raw}' is not valid for {name}."))
     if value < minimum:
         raise FieldError(name, f"{name} must be at least {minimum}.")
     return value
 
 
+class VbazureGrants(TokenGrants):
+    """POST/DELETE /api/oauth2/token: users by name in any case; a user with MFA gets 200 and an mfa_token."""
+
+    short_term_field = "short_lived_refresh_token"
+    accepts_scratch_codes = True
+
+    def required(self, fields, name):
+        return _string(fields, name, True)
+
+    def unsupported(self, grant):
+        return FieldError("grant_type", f"The grant type {grant!r} is not supported; the simulator supports "
+                                        "Password, Mfa and Refresh_token.")
+
+    def find_user(self, name):
+        return find_by_name(self.state.vbazure.users, name)
+
+    def user_key(self, user):
+        return user.id
+
+    def user_by_key(self, key):
+        return self.state.vbazure.users.get(key)
+
+    def challenge_answer(self, user, challenge, short_term):
+        return json_response(200, {"token_type": "bearer", "expires_in": 0, ".issued": MFA_LOGIN_TIME,
+                                   ".expires": MFA_LOGIN_TIME, **_login_user(user), "mfa_token": challenge,
+                                   "shortLived": short_term})
+
+    def token_answer(self, user, session, short_term):
+        return json_response(200, {**token_fields(session), **_login_user(user), "shortLived": short_term})
+
+
+def _login_user(user):
+    return {"userId": user.id, "username": user.name, "roleName": user.role, "userType": user.type,
+            "latestNewsShown": True, "mfa_enabled": user.mfa_secret is not None}
+
+
 class VbazureApi(ApiBase):
     name = API
 
-    def __init__(self, state):
-        super().__init__(state)
+    def __init__(self, state, product=None):
+        super().__init__(state, product)
+        VbazureGrants(self).add_routes("/api/oauth2/token")
         add = self.router.add
-        add("POST", "/api/oauth2/token", self.token, AUTH)
-        add("DELETE", "/api/oauth2/token", self.logout, AUTH)
         add("POST", f"{USERS}/changePassword", self.change_own_password)
         add("GET", USERS, self.list_users)
         add("POST", USERS, self.create_user)
@@ -115,72 +136,6 @@ class VbazureApi(ApiBase):
         headers = {**error.headers, "Content-Type": "application/problem+json; charset=utf-8"}
         return json_response(error.status, problem_body(error), headers)
 
-    # --- authentication -------------------------------------------------------------------
-
-    def token(self, request):
-        if request.media_type() != "application/x-www-form-urlencoded":
-            raise ApiError(400, "The token request must be application/x-www-form-urlencoded.")
-        fields = request.form_fields()
-        grant = _string(fields, "grant_type", required=True)
-        grants = {"password": self._password_grant, "mfa": self._mfa_grant, "refresh_token": self._refresh_grant}
-        if grant.lower() not in grants:
-            raise FieldError("grant_type", f"The grant type {grant!r} is not supported; the simulator supports "
-                                           "Password, Mfa and Refresh_token.")
-        return grants[grant.lower()](fields)
-
-    def logout(self, request):
-        self.state.tokens.revoke(self._session(request))
-        return empty_response(204)
-
-    def _password_grant(self, fields):
-        name, password = _string(fields, "username", True), _string(fields, "password", True)
-        user = find_by_name(self.state.azure_users, name)
-        if user is None or user.password is None or not _same(password, user.password):
-            raise ApiError(401, "The user name or password is incorrect.")
-        short_lived = self._short_lived(fields, False)
-        if not user.mfa_secret:
-            return self._issue(user, short_lived)
-        challenge = self.state.tokens.new_mfa_challenge(_challenge_user(user), self.state.settings.mfa_token_lifetime,
-                                                        short_lived)
-        body = {"token_type": "bearer", "expires_in": 0, ".issued": MFA_LOGIN_TIME, ".expires": MFA_LOGIN_TIME,
-                **self._login_user(user), "mfa_token": challenge, "shortLived": short_lived}
-        return json_response(200, body)
-
-    def _mfa_grant(self, fields):
-        challenge_token, code = _string(fields, "mfa_token", True), _string(fields, "mfa_code", True)
-        challenge = self.state.tokens.mfa_challenge(challenge_token)
-        user = challenge and self.state.azure_users.get(challenge.user.removeprefix(f"{API}:"))
-        if user is None or not challenge.user.startswith(f"{API}:") or not user.mfa_secret:
-            raise ApiError(401, "The MFA token is not valid or has expired.")
-        if code in user.scratch_codes:
-            user.scratch_codes.remove(code)  # a recovery code works once
-            self.state.changed()
-        elif not totp.verify(user.mfa_secret, code):
-            raise ApiError(401, "The verification code is not valid.")
-        self.state.tokens.end_mfa_challenge(challenge_token)
-        return self._issue(user, self._short_lived(fields, challenge.short_term))
-
-    def _refresh_grant(self, fields):
-        session = self.state.tokens.take_refresh(API, _string(fields, "refresh_token", True))
-        user = session and self.state.azure_users.get(session.user)
-        if user is None:
-            raise ApiError(401, "The refresh token is not valid or has expired.")
-        return self._issue(user, self._short_lived(fields, session.short_term))
-
-    def _short_lived(self, fields, default):
-        raw = fields.get("short_lived_refresh_token") or ""
-        return default if raw == "" else parse_bool(raw, "short_lived_refresh_token")
-
-    def _login_user(self, user):
-        return {"userId": user.id, "username": user.name, "roleName": user.role, "userType": user.type,
-                "latestNewsShown": True, "mfa_enabled": user.mfa_secret is not None}
-
-    def _issue(self, user, short_lived):
-        settings = self.state.settings
-        refresh = settings.vbazure_short_refresh_lifetime if short_lived else settings.vbazure_refresh_lifetime
-        session = self.state.tokens.issue(API, user.id, settings.vbazure_token_lifetime, refresh, short_lived)
-        return json_response(200, {**token_fields(session), **self._login_user(user), "shortLived": short_lived})
-
     # --- users ----------------------------------------------------------------------------
 
     def list_users(self, request):
@@ -188,7 +143,7 @@ class VbazureApi(ApiBase):
         name_filter = (request.query_value("NameFilter") or "").lower()
         offset = _int_query(request, "Offset", 0, 0)
         limit = _int_query(request, "Limit", DEFAULT_LIMIT, -1)
-        selected = [user_view(user) for user in self.state.azure_users.values() if name_filter in user.name.lower()]
+        selected = [user_view(user) for user in self.state.vbazure.users.values() if name_filter in user.name.lower()]
         results = selected[offset:] if limit == -1 else selected[offset:offset + limit]
         return json_response(200, {"offset": offset, "limit": limit, "totalCount": len(selected), "results": results})
 
@@ -214,7 +169,7 @@ class VbazureApi(ApiBase):
             if not entity_id:
                 raise FieldError("identityProviderEntityId", "IdentityProvider users need identityProviderEntityId.")
         user = AzureUser(new_user_id(), name, password, role, description, user_type, entity_id)
-        self.state.azure_users[user.id] = user
+        self.state.vbazure.users[user.id] = user
         self.state.changed()
         return json_response(201, user_view(user), {"Location": f"{USERS}/{user.id}"})
 
@@ -248,7 +203,7 @@ class VbazureApi(ApiBase):
         user = self._find(user_id)
         if user.default_admin or user is caller:
             raise ApiError(400, "The Default Admin and the signed-in user cannot be removed.")
-        del self.state.azure_users[user.id]
+        del self.state.vbazure.users[user.id]
         self.state.tokens.revoke_user(API, user.id)
         self.state.changed()
         return empty_response(204)
@@ -259,7 +214,7 @@ class VbazureApi(ApiBase):
         body = self.json_body(request)
         _known_fields(body, {"newPassword", "adminsPassword"})
         new_password, admins_password = _string(body, "newPassword", True), _string(body, "adminsPassword", True)
-        if not _same(admins_password, caller.password or ""):
+        if not same_secret(admins_password, caller.password or ""):
             raise FieldError("adminsPassword", "adminsPassword is not the password of the signed-in administrator.")
         if user.type == IDENTITY_PROVIDER:
             raise FieldError("newPassword", "IdentityProvider users have no password.")
@@ -272,7 +227,7 @@ class VbazureApi(ApiBase):
         body = self.json_body(request)
         _known_fields(body, {"currentPassword", "newPassword"})
         current, new_password = _string(body, "currentPassword", True), _string(body, "newPassword", True)
-        if user.type == IDENTITY_PROVIDER or not _same(current, user.password or ""):
+        if user.type == IDENTITY_PROVIDER or not same_secret(current, user.password or ""):
             raise FieldError("currentPassword", "The current password is not correct.")
         self._check_password("newPassword", new_password)
         self._apply(user, {"password": new_password})
@@ -289,11 +244,9 @@ class VbazureApi(ApiBase):
             raise ApiError(400, "MFA of IdentityProvider users is managed by their identity provider.")
         if user.mfa_secret and not recreate:
             raise FieldError("recreate", "MFA is already enabled for this user; send recreate=true for a new secret.")
-        user.pending_mfa = new_enrolment()
+        pending = user.begin_mfa()
         self.state.changed()
-        pending = user.pending_mfa
-        qr = (f"otpauth://totp/{quote(user.name, safe='')}%40{APPLIANCE_HOST}?secret={pending.secret}"
-              f"&issuer={APPLIANCE_HOST}")
+        qr = user.otpauth_uri(APPLIANCE_HOST, f"{quote(user.name, safe='')}%40{APPLIANCE_HOST}")
         return json_response(200, {"userId": user.id, "qrString": qr, "secretKey": pending.secret,
                                    "scratchCodes": pending.scratch_codes, "token": pending.token})
 
@@ -302,35 +255,19 @@ class VbazureApi(ApiBase):
         body = self.json_body(request)
         _known_fields(body, {"code", "token"})
         code, token = _string(body, "code", True), _string(body, "token", True)
-        pending = user.pending_mfa
-        if pending is None or not _same(token, pending.token):
-            raise FieldError("token", "The token does not belong to a pending MFA enrolment of this user.")
-        if not totp.verify(pending.secret, code):
-            raise FieldError("code", "The verification code is not valid.")
-        user.mfa_secret, user.scratch_codes, user.pending_mfa = pending.secret, list(pending.scratch_codes), None
+        user.confirm_mfa(token, code)
         self.state.changed()
         return empty_response(204)
 
     def disable_mfa(self, request, user_id):
-        user = self._self_or_admin(request, user_id)
-        if user.mfa_secret or user.pending_mfa:
-            user.mfa_secret, user.scratch_codes, user.pending_mfa = None, [], None
+        if self._self_or_admin(request, user_id).drop_mfa():
             self.state.changed()
         return empty_response(204)
 
     # --- helpers --------------------------------------------------------------------------
 
-    def _session(self, request):
-        token = bearer_token(request)
-        session, problem = self.state.tokens.access(API, token) if token else (None, "missing")
-        if session is None:
-            reason = {"missing": "The Authorization header with a Bearer token is missing.",
-                      "expired": "The access token has expired."}.get(problem, "The access token is not valid.")
-            raise ApiError(401, reason, headers=BEARER_CHALLENGE)
-        return session
-
     def _caller(self, request):
-        user = self.state.azure_users.get(self._session(request).user)
+        user = self.state.vbazure.users.get(require_session(self.state, API, request).user)
         if user is None:
             raise ApiError(401, "The user of this token no longer exists.", headers=BEARER_CHALLENGE)
         return user
@@ -348,7 +285,7 @@ class VbazureApi(ApiBase):
         return self._find(user_id)
 
     def _find(self, user_id):
-        user = self.state.azure_users.get(user_id)
+        user = self.state.vbazure.users.get(user_id)
         if user is None:
             raise ApiError(404, f"User {user_id!r} was not found.")
         return user
@@ -357,7 +294,7 @@ class VbazureApi(ApiBase):
         if not name.strip() or name != name.strip() or len(name) > MAX_NAME_LENGTH:
             raise FieldError("name", f"The user name must be 1-{MAX_NAME_LENGTH} characters without leading or "
                                      "trailing spaces.")
-        other = find_by_name(self.state.azure_users, name)
+        other = find_by_name(self.state.vbazure.users, name)
         if other is not None and other is not user:
             raise FieldError("name", f"A user named {name!r} already exists.")
         return name
@@ -373,11 +310,3 @@ class VbazureApi(ApiBase):
                 setattr(user, key, value)
             self.state.changed()
 
-
-def _same(given, expected):
-    return secrets.compare_digest(given.encode(), expected.encode())
-
-
-def _challenge_user(user):
-    """MFA challenges are shared with VBGC's store; the prefix keeps each API to its own."""
-    return f"{API}:{user.id}"

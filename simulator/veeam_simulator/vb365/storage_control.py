@@ -4,11 +4,12 @@
 import uuid
 from dataclasses import asdict
 
-from .messages import ApiError, json_response
+from ..core.messages import ApiError, json_response
+from ..core.control import check_keys
 from .model import ACCOUNT_TYPES
-from .vb365 import parse_uuid
-from .vb365_storage import AZURE_REGION_TYPES, S3_REGION_TYPES
-from .vb365_storage_model import KIND_BY_ACCOUNT_TYPE, Bucket, Proxy, ProxyPool
+from .api import parse_uuid
+from .storage import AZURE_REGION_TYPES, S3_REGION_TYPES
+from .storage_model import KIND_BY_ACCOUNT_TYPE, Bucket, Proxy, ProxyPool
 
 BUCKET_KEYS = {"accountType", "accountId", "name", "regionType", "regionId", "regionName", "servicePoint",
                "customRegionId", "certificateThumbprint", "folders"}
@@ -36,12 +37,6 @@ def _choice(spec, name, allowed, default):
     return value
 
 
-def _check_keys(spec, allowed):
-    unknown = set(spec) - allowed
-    if unknown:
-        raise ApiError(400, f"unknown fields: {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(allowed))}.")
-
-
 class StorageControl:
     def __init__(self, control):
         self.state = control.state
@@ -57,30 +52,28 @@ class StorageControl:
 
     @property
     def storage(self):
-        return self.state.object_storage
+        return self.state.vb365.object_storage
 
     def list_buckets(self, request):
         return json_response(200, {"buckets": [asdict(bucket) for bucket in self.storage.buckets.values()]})
 
     def add_bucket(self, request):
         spec = request.json_object()
-        _check_keys(spec, BUCKET_KEYS)
+        check_keys(spec, BUCKET_KEYS)
         account_type, account_id = self._owner(spec)
         bucket = Bucket(str(uuid.uuid4()), account_type, _text(spec, "name"), account_id,
                         folders=self._folders(spec), **self._region(KIND_BY_ACCOUNT_TYPE[account_type], spec))
         for other in self.storage.buckets.values():
             if asdict(other) | {"id": "", "folders": []} == asdict(bucket) | {"id": "", "folders": []}:
                 raise ApiError(409, f"bucket {bucket.name!r} already exists there (id {other.id}).")
-        self.storage.buckets[bucket.id] = bucket
-        self.state.changed()
-        return json_response(201, asdict(bucket))
+        return self._added(self.storage.buckets, bucket)
 
     def list_proxies(self, request):
         return json_response(200, {"proxies": [asdict(proxy) for proxy in self.storage.proxies.values()]})
 
     def add_proxy(self, request):
         spec = request.json_object()
-        _check_keys(spec, PROXY_KEYS)
+        check_keys(spec, PROXY_KEYS)
         pool = spec.get("proxyPoolId")
         if pool is not None and parse_uuid(pool, "proxyPoolId") not in self.storage.pools:
             raise ApiError(404, f"no proxy pool {pool}.")
@@ -93,22 +86,23 @@ class StorageControl:
                       _choice(spec, "operatingSystem", ("Windows", "Linux"), "Windows"))
         if any(other.host_name.lower() == proxy.host_name.lower() for other in self.storage.proxies.values()):
             raise ApiError(409, f"a proxy {proxy.host_name!r} already exists.")
-        self.storage.proxies[proxy.id] = proxy
-        self.state.changed()
-        return json_response(201, asdict(proxy))
+        return self._added(self.storage.proxies, proxy)
 
     def list_pools(self, request):
         return json_response(200, {"proxy_pools": [asdict(pool) for pool in self.storage.pools.values()]})
 
     def add_pool(self, request):
         spec = request.json_object()
-        _check_keys(spec, POOL_KEYS)
+        check_keys(spec, POOL_KEYS)
         pool = ProxyPool(str(uuid.uuid4()), _text(spec, "name"), _text(spec, "description", ""))
         if any(other.name.lower() == pool.name.lower() for other in self.storage.pools.values()):
             raise ApiError(409, f"a proxy pool {pool.name!r} already exists.")
-        self.storage.pools[pool.id] = pool
+        return self._added(self.storage.pools, pool)
+
+    def _added(self, collection, item):
+        collection[item.id] = item
         self.state.changed()
-        return json_response(201, asdict(pool))
+        return json_response(201, asdict(item))
 
     def key_secret(self, request, key_id):
         key = self.storage.keys.get(parse_uuid(key_id, "key id"))
@@ -120,7 +114,7 @@ class StorageControl:
         """(account type, account id or None): one account given by id, or every account of a type."""
         if spec.get("accountId") is None:
             return _choice(spec, "accountType", ACCOUNT_TYPES, None), None
-        account = self.state.accounts.get(parse_uuid(spec["accountId"], "accountId"))
+        account = self.state.vb365.accounts.get(parse_uuid(spec["accountId"], "accountId"))
         if account is None:
             raise ApiError(404, f"no account {spec['accountId']}.")
         if spec.get("accountType") not in (None, account.account_type):

@@ -1,9 +1,11 @@
 """The users of the Veeam Backup for Microsoft Azure appliance (kept apart from the VBGC users)."""
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .model import PendingMfa
+from ..core.messages import InputError
+from ..core.mfa import MfaUser
+from ..core.product import Store
 
 ROLES = ("PortalAdmin", "PortalOperator", "RestoreOperator", "ReadOnlyUser", "IntegrationOperator", "VeeamUpdater")
 ADMIN_ROLE = "PortalAdmin"
@@ -13,7 +15,7 @@ USER_TYPES = (INTERNAL, IDENTITY_PROVIDER)
 
 
 @dataclass
-class AzureUser:
+class AzureUser(MfaUser):
     id: str
     name: str
     password: str | None
@@ -22,14 +24,6 @@ class AzureUser:
     type: str = INTERNAL
     identity_provider_entity_id: str | None = None
     default_admin: bool = False
-    mfa_secret: str | None = None
-    scratch_codes: list[str] = field(default_factory=list)
-    pending_mfa: PendingMfa | None = None
-
-    @classmethod
-    def from_dict(cls, data):
-        pending = data.get("pending_mfa")
-        return cls(**{**data, "pending_mfa": PendingMfa(**pending) if pending else None})
 
 
 def new_user_id():
@@ -50,7 +44,14 @@ def with_default_admin(users, username, password):
     previous = next((user for user in users.values() if user.default_admin), None)
     others = {key: user for key, user in users.items() if not user.default_admin}
     if find_by_name(others, username):
-        raise ValueError(f"the state already has a regular VBAzure user named {username!r}")
+        raise InputError(f"the state already has a regular VBAzure user named {username!r}")
     admin = previous or AzureUser(new_user_id(), username, password, ADMIN_ROLE, default_admin=True)
     admin.name, admin.password, admin.role, admin.type = username, password, ADMIN_ROLE, INTERNAL
     return {admin.id: admin, **others}
+
+
+USERS = Store("users", key="azure_users", missing=[],
+              new=lambda admin: with_default_admin({}, *admin),
+              dump=lambda users: [user.to_dict() for user in users.values()],
+              load=lambda saved, admin: with_default_admin({item["id"]: AzureUser.from_dict(item) for item in saved},
+                                                           *admin))

@@ -5,6 +5,11 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 
+class InputError(ValueError):
+    """Bad input from the command line, the control API or a state file: the message says what and how to fix it.
+    (A ValueError, as Python's own parsers raise for bad input.)"""
+
+
 class ApiError(Exception):
     """An error answer. Each API renders it in its own error body shape."""
 
@@ -14,6 +19,15 @@ class ApiError(Exception):
         self.message = message
         self.code = code
         self.headers = headers or {}
+        self.field = None  # the request field at fault, where one is (VBAzure names it in its error body)
+
+
+class FieldError(ApiError):
+    """A 400 naming the request field at fault."""
+
+    def __init__(self, field, message):
+        super().__init__(400, message)
+        self.field = field
 
 
 @dataclass

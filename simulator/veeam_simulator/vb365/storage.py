@@ -1,14 +1,14 @@
 """VB365 v8 object storage: browse buckets/containers and folders with a cloud account, encryption passwords,
-proxies and proxy pools. Repositories are in vb365_repositories.py; both register on the VB365 router."""
+proxies and proxy pools. Repositories are in repositories.py; both register on the VB365 router."""
 
 import uuid
 from functools import partial
 
-from .auth import parse_bool, require_session, required_text
-from .listquery import wildcard_regex
-from .messages import ApiError, empty_response, json_response
-from .vb365 import API, parse_uuid
-from .vb365_storage_model import EncryptionKey
+from ..core.auth import parse_bool, required_text
+from ..core.listquery import int_query, wildcard_regex
+from ..core.messages import ApiError, empty_response, json_response
+from .api import created, parse_uuid
+from .storage_model import EncryptionKey
 
 S3_REGION_TYPES = ("Global", "USGovernment", "China")
 AZURE_REGION_TYPES = ("Global", "Germany", "China", "Government")
@@ -45,13 +45,8 @@ def page_response(request, items):
 
 
 def _int_query(request, name, default, minimum):
-    value = request.query_value(name)
-    if value is None:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ApiError(400, f"The value of {name} must be an integer: {value!r}.") from None
+    number = int_query(request, name, default,
+                       lambda raw: ApiError(400, f"The value of {name} must be an integer: {raw!r}."))
     if number < minimum:
         raise ApiError(400, f"The value of {name} must be at least {minimum}.")
     return number
@@ -123,7 +118,7 @@ class ObjectStorageRoutes:
 
     @property
     def storage(self):
-        return self.state.object_storage
+        return self.state.vb365.object_storage
 
     # --- buckets, containers and folders ----------------------------------------------------
 
@@ -166,7 +161,6 @@ class ObjectStorageRoutes:
     def _location(self, kind, request, region_filter=False):
         """Where the request looks. RegionId is declared on the bucket list only (read there as a filter,
         INFERRED); the operations on one bucket declare none, so they find the bucket by name in the RegionType."""
-        require_session(self.state, API, request)
         account = self.account(_required_query(request, "accountId"), COLLECTIONS[kind][1])
         if kind == "s3compatible":
             values = {"servicePoint": _required_query(request, "ServicePoint"),
@@ -194,7 +188,7 @@ class ObjectStorageRoutes:
                                     "to true or pass its trustedServerCertificateThumbprint.")
 
     def account(self, account_id, account_type):
-        account = self.state.accounts.get(parse_uuid(account_id, "accountId"))
+        account = self.state.vb365.accounts.get(parse_uuid(account_id, "accountId"))
         if account is None:
             raise ApiError(404, f"Cloud account {account_id} was not found.", "ResourceNotFound")
         if account.account_type != account_type:
@@ -229,7 +223,6 @@ class ObjectStorageRoutes:
     # --- encryption passwords -------------------------------------------------------------------
 
     def list_keys(self, request):
-        require_session(self.state, API, request)
         keys = list(self.storage.keys.values())
         description = request.query_value("description")
         if description is not None:
@@ -241,7 +234,6 @@ class ObjectStorageRoutes:
         return json_response(200, [self._key_view(key) for key in keys])
 
     def create_key(self, request):
-        require_session(self.state, API, request)
         body = self.api.json_body(request)
         for name in ("newPassword", "oldPassword"):
             if body.get(name) is not None:
@@ -250,17 +242,12 @@ class ObjectStorageRoutes:
         key = EncryptionKey(str(uuid.uuid4()), required_text(body, "password"), text_field(body, "description", ""),
                             uuid_field(body, "organizationId"))
         self.state.secrets_seen.add("encryption_password", key.password)
-        self.storage.keys[key.id] = key
-        self.state.changed()
-        view = self._key_view(key)
-        return json_response(201, view, {"Location": view["_links"]["self"]["href"]})
+        return created(self.state, self.storage.keys, key.id, key, self._key_view(key))
 
     def get_key(self, request, key_id):
-        require_session(self.state, API, request)
         return json_response(200, self._key_view(self.find_key(key_id)))
 
     def delete_key(self, request, key_id):
-        require_session(self.state, API, request)
         key = self.find_key(key_id)
         users = self.storage.repositories_using("encryptionKeyId", key.id)
         if users:
@@ -283,11 +270,9 @@ class ObjectStorageRoutes:
     # --- proxies and proxy pools -----------------------------------------------------------------
 
     def list_proxies(self, request):
-        require_session(self.state, API, request)
         return page_response(request, [self._proxy_view(proxy) for proxy in self.storage.proxies.values()])
 
     def list_pools(self, request):
-        require_session(self.state, API, request)
         return page_response(request, [
             {"id": pool.id, "name": pool.name, "description": pool.description,
              "_links": {"self": {"href": f"{self.api.base_url}/v8/ProxyPools/{pool.id}"}}}

@@ -138,14 +138,19 @@ def _json_parameter(request, name):
         raise ApiError(400, f"The {name} parameter is not valid JSON.") from None
 
 
-def _int_parameter(request, name, default, maximum):
+def int_query(request, name, default, invalid):
+    """The query parameter `name` as an integer: `default` when absent; raises `invalid(raw)` when it is not one."""
     raw = request.query_value(name)
     if raw is None:
         return default
     try:
-        value = int(raw)
+        return int(raw)
     except ValueError:
-        raise ApiError(400, f"The {name} parameter must be an integer.") from None
+        raise invalid(raw) from None
+
+
+def _int_parameter(request, name, default, maximum):
+    value = int_query(request, name, default, lambda _: ApiError(400, f"The {name} parameter must be an integer."))
     if value < 0 or (maximum is not None and value > maximum):
         limit = f" and <= {maximum}" if maximum is not None else ""
         raise ApiError(400, f"The {name} parameter must be >= 0{limit}.")

@@ -21,6 +21,7 @@ class Session:
 
 @dataclass
 class MfaChallenge:
+    api: str
     user: str
     expires: float
     short_term: bool = False
@@ -73,14 +74,15 @@ class TokenStore:
             if api in ("all", session.api):
                 session.access_expires = min(session.access_expires, now)
 
-    def new_mfa_challenge(self, user, lifetime, short_term):
+    def new_mfa_challenge(self, api, user, lifetime, short_term):
         token = secrets.token_urlsafe(32)
-        self.mfa[token] = MfaChallenge(user, time.time() + lifetime, short_term)
+        self.mfa[token] = MfaChallenge(api, user, time.time() + lifetime, short_term)
         return token
 
-    def mfa_challenge(self, token):
+    def mfa_challenge(self, api, token):
+        """The live challenge of `api` behind `token`, or None."""
         challenge = self.mfa.get(token)
-        return challenge if challenge and challenge.expires > time.time() else None
+        return challenge if challenge and challenge.api == api and challenge.expires > time.time() else None
 
     def end_mfa_challenge(self, token):
         self.mfa.pop(token, None)

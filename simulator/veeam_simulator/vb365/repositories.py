@@ -5,11 +5,11 @@ import copy
 import re
 import uuid
 
-from .auth import parse_bool, require_session
-from .messages import ApiError, empty_response, json_response
-from .vb365 import API, parse_uuid
-from .vb365_storage import S3_REGION_TYPES, AZURE_REGION_TYPES, COLLECTIONS, page_response, text_field, uuid_field
-from .vb365_storage_model import KIND_BY_REPOSITORY_TYPE
+from ..core.auth import parse_bool
+from ..core.messages import ApiError, empty_response, json_response
+from .api import created, parse_uuid
+from .storage import S3_REGION_TYPES, AZURE_REGION_TYPES, COLLECTIONS, page_response, text_field, uuid_field
+from .storage_model import KIND_BY_REPOSITORY_TYPE
 
 ENUMS = {
     "retentionType": ("ItemLevel", "SnapshotBased"),
@@ -104,10 +104,9 @@ class RepositoryRoutes:
 
     @property
     def repositories(self):
-        return self.state.object_storage.repositories
+        return self.state.vb365.object_storage.repositories
 
     def list_repositories(self, request):
-        require_session(self.state, API, request)
         selected = list(self.repositories.values())
         for name in ("proxyId", "proxyPoolId", "organizationId"):
             value = request.query_value(name)
@@ -120,7 +119,6 @@ class RepositoryRoutes:
         return page_response(request, [self.view(repo) for repo in selected])
 
     def create_repository(self, request):
-        require_session(self.state, API, request)
         body = self._body(request)
         if not isinstance(body.get("objectStorage"), dict):
             raise ApiError(400, "The field objectStorage is required: the simulator serves object storage "
@@ -130,17 +128,12 @@ class RepositoryRoutes:
             raise ApiError(400, "The field name is required.")
         repo["objectStorage"] = self._new_storage(body["objectStorage"])
         self._check(repo)
-        self.repositories[repo["id"]] = repo
-        self.state.changed()
-        view = self.view(repo)
-        return json_response(201, view, {"Location": view["_links"]["self"]["href"]})
+        return created(self.state, self.repositories, repo["id"], repo, self.view(repo))
 
     def get_repository(self, request, repository_id):
-        require_session(self.state, API, request)
         return json_response(200, self.view(self._find(repository_id)))
 
     def update_repository(self, request, repository_id):
-        require_session(self.state, API, request)
         current = self._find(repository_id)
         body = self._body(request)
         fields = _top_fields(body)
@@ -165,7 +158,6 @@ class RepositoryRoutes:
 
     def delete_repository(self, request, repository_id):
         """Removes the repository from the configuration only: its bucket folder and the backups in it stay."""
-        require_session(self.state, API, request)
         del self.repositories[self._find(repository_id)["id"]]
         self.state.changed()
         return empty_response(204)
@@ -212,7 +204,7 @@ class RepositoryRoutes:
                 repo[period] = None
 
     def _check_proxy(self, repo):
-        storage = self.state.object_storage
+        storage = self.state.vb365.object_storage
         if (repo["proxyId"] is None) == (repo["proxyPoolId"] is None):
             raise ApiError(400, "Exactly one of proxyId and proxyPoolId is required.")
         if repo["proxyId"] is not None and repo["proxyId"] not in storage.proxies:
@@ -323,7 +315,7 @@ class RepositoryRoutes:
         return {"name": given["name"], "regionType": given["regionType"], "regionId": text_field(given, "regionId")}
 
     def _bucket_fields(self, storage):
-        bucket = self.state.object_storage.buckets[storage["bucketId"]]
+        bucket = self.state.vb365.object_storage.buckets[storage["bucketId"]]
         fields = {key: value for key, value in self.routes.bucket_view(bucket).items() if key != "_links"}
         if storage["kind"] == "s3compatible":
             fields["trustServerCertificate"] = storage["trustServerCertificate"]

@@ -1,5 +1,6 @@
 """Every request checked against the API's document (openapi-core): the vendor's OpenAPI documents for VB365 and
-VBAzure (openapi/, trimmed copies), the contract's VBGC requests (vbgc_contract.py).
+VBAzure (openapi/, trimmed copies), the contract's VBGC requests (vbgc/contract.py); each product's registry
+entry (Product.document) says which.
 
 Strict (the default): a request that the document does not declare as sent (an undeclared or wrongly cased query
 parameter or path, a missing or mistyped parameter, a body that breaks its schema, a read-only property sent) gets
@@ -20,19 +21,16 @@ from openapi_core.templating.security.exceptions import SecurityNotFound
 from openapi_core.validation.request.exceptions import SecurityValidationError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from .vbgc_contract import DOCUMENT as VBGC_DOCUMENT
-
-DOCUMENTS = Path(__file__).resolve().parent / "openapi"
+DOCUMENTS = Path(__file__).resolve().parent.parent / "openapi"
 MEDIA_TYPE = "Content-Type"  # the field of a reason about the body's media type: 415, as ASP.NET Core answers
 # openapi-core reads these as bytes; the vendor documents declare JSON in them (VBAzure's RFC 7807 errors, VB365's
 # token answer)
 JSON_MEDIA_TYPES = Config(extra_media_type_deserializers={"application/problem+json": json_loads, "*/*": json_loads})
-VENDOR_FILES = {"vb365": "vb365-rest-v8-accounts.json", "vbazure": "vbaz-rest-v8.1-users.json"}
 
 
-def vendor_document(api_name):
-    """The trimmed vendor OpenAPI document of an API, parsed."""
-    return json.loads((DOCUMENTS / VENDOR_FILES[api_name]).read_text(encoding="utf-8"))
+def vendor_document(file_name):
+    """A trimmed vendor OpenAPI document of openapi/, parsed."""
+    return json.loads((DOCUMENTS / file_name).read_text(encoding="utf-8"))
 
 
 class Document:
@@ -62,8 +60,9 @@ class Document:
 
 
 @cache
-def document(api_name):
-    return Document(VBGC_DOCUMENT if api_name == "vbgc" else vendor_document(api_name))
+def document(product):
+    """The Document of a product (a registry entry), loaded once."""
+    return Document(product.document())
 
 
 def _filled(template, match):
@@ -87,9 +86,8 @@ class CheckedRequest:
                                             cookie=ImmutableMultiDict())
 
 
-def check(api_name, request, lenient=False):
-    """([(field, reason)] why the request does not conform, [what lenient mode dropped or renamed])."""
-    doc = document(api_name)
+def check(doc, request, lenient=False):
+    """([(field, reason)] why the request does not conform to the Document, [what lenient mode dropped or renamed])."""
     template, path = doc.template_of(request.path, request.method)
     if template is None or request.method.lower() not in doc.document["paths"][template]:
         return [("path", f"{request.method} {request.path}: no such operation in the document")], []
@@ -173,9 +171,8 @@ class CheckedResponse:
         self.content_type = self.headers.get("Content-Type", "")
 
 
-def response_reasons(api_name, request, status, headers, body):
-    """Why an answer breaks what the vendor document declares for its request's operation ([] when it conforms)."""
-    doc = document(api_name)
+def response_reasons(doc, request, status, headers, body):
+    """Why an answer breaks what the Document declares for its request's operation ([] when it conforms)."""
     _, path = doc.template_of(request.path, request.method)
     checked = CheckedRequest(request, doc, path, list(request.query))
     return [reason for error in doc.openapi.iter_response_errors(checked, CheckedResponse(status, headers, body))

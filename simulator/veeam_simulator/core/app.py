@@ -4,13 +4,7 @@ import time
 
 from .control import PREFIX, ControlApi
 from .faults import AFTER, BEFORE
-from .vb365_repositories import RepositoryRoutes
-from .vb365_storage import ObjectStorageRoutes
 from .messages import ApiError, Response
-from .vb365 import Vb365Api
-from .vbazure import VbazureApi
-from .vbazure_control import add_routes as add_vbazure_control_routes
-from .vbgc import VbgcApi
 
 
 def is_control_path(path):
@@ -18,12 +12,16 @@ def is_control_path(path):
 
 
 class Application:
+    """The control API and one API per product of the state's registry, each with its route families."""
+
     def __init__(self, state):
         self.state = state
         self.control = ControlApi(state)
-        self.apis = {"vb365": Vb365Api(state), "vbgc": VbgcApi(state), "vbazure": VbazureApi(state)}
-        add_vbazure_control_routes(self.control)
-        RepositoryRoutes(self.apis["vb365"], ObjectStorageRoutes(self.apis["vb365"]))
+        self.apis = {}
+        for product in state.products:
+            api = self.apis[product.name] = product.api(state, product)
+            for family in product.families:
+                family.install(api, self.control)
 
     def handle(self, api_name, request):
         response = self._dispatch(api_name, request)

@@ -7,6 +7,8 @@ import secrets
 import struct
 import time
 
+from .messages import InputError
+
 DIGITS = 6
 PERIOD = 30
 
@@ -17,12 +19,12 @@ def new_secret():
 
 
 def secret_bytes(secret):
-    """Decode a base32 secret (any case, spaces and missing padding tolerated); ValueError if invalid."""
+    """Decode a base32 secret (any case, spaces and missing padding tolerated); InputError if invalid."""
     cleaned = secret.replace(" ", "").upper()
     try:
         return base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
     except ValueError as exc:  # binascii.Error is a ValueError
-        raise ValueError(f"not a base32 secret: {exc}") from None
+        raise InputError(f"not a base32 secret: {exc}") from None
 
 
 def code_at(secret, timestamp):

@@ -5,11 +5,11 @@ import secrets
 import uuid
 from dataclasses import replace
 
-from .auth import BEARER_CHALLENGE, require_session, required_text, token_fields
-from .listquery import wildcard_regex
-from .messages import ApiError, Response, empty_response, json_response
+from ..core.auth import BEARER_CHALLENGE, require_session, required_text, token_fields
+from ..core.listquery import wildcard_regex
+from ..core.messages import ApiError, Response, empty_response, json_response
 from .model import ACCOUNT_TYPES, Account
-from .routing import AUTH, ApiBase
+from ..core.routing import AUTH, ApiBase
 
 API = "vb365"
 ERROR_CODES = {
@@ -45,12 +45,18 @@ def _account_type(body):
     return value
 
 
+def created(state, collection, item_id, item, view):
+    """Store a new object under `item_id`, count the change and answer 201 with its view and address."""
+    collection[item_id] = item
+    state.changed()
+    return json_response(201, view, {"Location": view["_links"]["self"]["href"]})
+
+
 class Vb365Api(ApiBase):
     name = API
 
-    def __init__(self, state):
-        super().__init__(state)
-        self.base_url = ""  # set once the server is bound; used in _links
+    def __init__(self, state, product=None):
+        super().__init__(state, product)
         self.router.add("POST", "/v8/token/logout", self.logout, AUTH)
         self.router.add("POST", "/v8/token", self.token, AUTH)
         self.router.add("GET", "/v8/Accounts", self.list_accounts)
@@ -60,7 +66,8 @@ class Vb365Api(ApiBase):
         self.router.add("DELETE", "/v8/Accounts/{account_id}", self.delete_account)
 
     def authenticate_first(self, request):
-        """A server checks the bearer before it routes: 401 for any /v8/ path but the token endpoint."""
+        """A server checks the bearer before it routes: 401 for any /v8/ path but the token endpoint. Every
+        VB365 route is under /v8/, so the handlers (here and in the other vb365 modules) need not check again."""
         if request.path.lower().startswith("/v8/") and not TOKEN_PATH.match(request.path):
             require_session(self.state, API, request)
 
@@ -122,8 +129,7 @@ class Vb365Api(ApiBase):
     # --- accounts -------------------------------------------------------------------------
 
     def list_accounts(self, request):
-        require_session(self.state, API, request)
-        selected = list(self.state.accounts.values())
+        selected = list(self.state.vb365.accounts.values())
         account_type = request.query_value("accountType")
         if account_type is not None:
             _account_type({"accountType": account_type})
@@ -139,7 +145,6 @@ class Vb365Api(ApiBase):
         return json_response(200, [self._view(a) for a in selected])
 
     def create_account(self, request):
-        require_session(self.state, API, request)
         body = self.json_body(request)
         account_type = _account_type(body)
         if account_type is None:
@@ -148,19 +153,14 @@ class Vb365Api(ApiBase):
                           required_text(body, "password"), _optional(body, "description", str, "a string") or "",
                           self._organization(body))
         self._check_rules(account)
-        self.state.accounts[account.id] = account
-        self.state.changed()
-        view = self._view(account)
-        return json_response(201, view, {"Location": view["_links"]["self"]["href"]})
+        return created(self.state, self.state.vb365.accounts, account.id, account, self._view(account))
 
     def get_account(self, request, account_id):
-        require_session(self.state, API, request)
         return json_response(200, self._view(self._find(account_id)))
 
     def update_account(self, request, account_id):
         """merge (default): fields left out (or null) keep their stored value, the password too.
         replace (--vb365-put replace): the body is the whole account; without password it is refused."""
-        require_session(self.state, API, request)
         current = self._find(account_id)
         body = self.json_body(request)
         account_type = _account_type(body)
@@ -178,19 +178,18 @@ class Vb365Api(ApiBase):
             updated = replace(current, **{key: value for key, value in fields.items() if value is not None})
         self._check_rules(updated)
         if updated != current:
-            self.state.accounts[current.id] = updated
+            self.state.vb365.accounts[current.id] = updated
             self.state.changed()
         return empty_response(204)
 
     def delete_account(self, request, account_id):
-        require_session(self.state, API, request)
         account = self._find(account_id)
-        users = self.state.object_storage.repositories_using("accountId", account.id)
+        users = self.state.vb365.object_storage.repositories_using("accountId", account.id)
         if account.in_use or users:
             named = f" ({', '.join(users)})" if users else ""
             raise ApiError(409, "You cannot remove cloud credentials that are in use by an object storage "
                                 f"repository{named}.", "OperationConflict")
-        del self.state.accounts[account.id]
+        del self.state.vb365.accounts[account.id]
         self.state.changed()
         return empty_response(204)
 
@@ -207,7 +206,7 @@ class Vb365Api(ApiBase):
         return None if value is None else parse_uuid(value, "organizationId")
 
     def _find(self, account_id):
-        account = self.state.accounts.get(parse_uuid(account_id, "accountId"))
+        account = self.state.vb365.accounts.get(parse_uuid(account_id, "accountId"))
         if account is None:
             raise ApiError(404, f"Cloud account {account_id} was not found.", "ResourceNotFound")
         return account
@@ -218,7 +217,7 @@ class Vb365Api(ApiBase):
         lowercase_only = account.account_type in self.state.settings.lowercase_rule
         if lowercase_only and account.user_name != account.user_name.lower():
             raise ApiError(400, f"The userName must contain only lowercase characters ({account.account_type}).")
-        for other in self.state.accounts.values():
+        for other in self.state.vb365.accounts.values():
             if other.id != account.id and other.identity() == account.identity():
                 raise ApiError(409, f"A {account.account_type} account named {account.user_name!r} already exists "
                                     f"(id {other.id}).", "OperationConflict")

@@ -1,7 +1,9 @@
 """VB365 object storage state: cloud buckets and containers (seeded), encryption passwords, proxies, proxy
-pools and object storage backup repositories. Plain data, no HTTP: vb365.py asks it who uses an account."""
+pools and object storage backup repositories. Plain data, no HTTP: api.py asks it who uses an account."""
 
 from dataclasses import asdict, dataclass, field
+
+from ..core.product import Store
 
 # The object storage kind of each cloud account type, and the repository types that use that kind.
 KIND_BY_ACCOUNT_TYPE = {"amazonS3Account": "s3", "amazonS3CompatibleAccount": "s3compatible",
@@ -64,7 +66,7 @@ class Proxy:
 
 class ObjectStorage:
     """All of it, keyed by id. `repositories` holds each repository's stored fields as a dict (see
-    vb365_repositories.py), with `objectStorage.bucketId` naming the bucket it lives in."""
+    repositories.py), with `objectStorage.bucketId` naming the bucket it lives in."""
 
     def __init__(self):
         self.buckets = {}
@@ -92,3 +94,7 @@ class ObjectStorage:
             setattr(storage, name, {item["id"]: kind(**item) for item in data.get(name, [])})
         storage.repositories = {item["id"]: item for item in data.get("repositories", [])}
         return storage
+
+
+OBJECT_STORAGE = Store("object_storage", new=lambda admin: ObjectStorage(), dump=ObjectStorage.to_dict,
+                       load=lambda saved, admin: ObjectStorage.from_dict(saved), missing={})

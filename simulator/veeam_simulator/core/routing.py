@@ -57,8 +57,10 @@ class ApiBase:
 
     name = ""
 
-    def __init__(self, state):
+    def __init__(self, state, product=None):
         self.state = state
+        self.product = product  # the registry entry (core/product.py); None for the control API
+        self.base_url = ""  # set once the server is bound
         self.router = Router()
 
     def handle(self, request):
@@ -92,7 +94,8 @@ class ApiBase:
 
     def check_conformance(self, request):
         """A 400 in the API's error shape for a request its document does not declare (conformance.py)."""
-        reasons, request.ignored = conformance.check(self.name, request, self.state.settings.lenient_requests)
+        document = conformance.document(self.product)
+        reasons, request.ignored = conformance.check(document, request, self.state.settings.lenient_requests)
         request.nonconformant = [reason for _, reason in reasons]
         if reasons:
             fields = [field for field, _ in reasons]

@@ -4,6 +4,8 @@ import itertools
 from dataclasses import asdict, dataclass
 from fnmatch import fnmatchcase
 
+from .messages import InputError
+
 BEFORE = "before"
 AFTER = "after"
 
@@ -35,31 +37,31 @@ def _number(spec, key, default, kind, minimum):
     if value is None and default is None:
         return None
     if isinstance(value, bool) or not isinstance(value, kind) or value < minimum:
-        raise ValueError(f"{key} must be a number >= {minimum}")
+        raise InputError(f"{key} must be a number >= {minimum}")
     return value
 
 
 def parse_fault(spec, fault_id):
-    """Build a Fault from the control API's JSON; raises ValueError with a readable reason."""
+    """Build a Fault from the control API's JSON; raises InputError with a readable reason."""
     if not isinstance(spec, dict):
-        raise ValueError("the fault must be a JSON object")
+        raise InputError("the fault must be a JSON object")
     unknown = set(spec) - {"method", "path", "count", "status", "retry_after", "delay", "drop", "phase"}
     if unknown:
-        raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")
+        raise InputError(f"unknown fault fields: {', '.join(sorted(unknown))}")
     method, path, phase = spec.get("method", "*"), spec.get("path"), spec.get("phase", BEFORE)
     if not isinstance(method, str) or not isinstance(path, str) or not path:
-        raise ValueError("method and path must be strings; path is a glob such as /v8/Accounts*")
+        raise InputError("method and path must be strings; path is a glob such as /v8/Accounts*")
     if phase not in (BEFORE, AFTER):
-        raise ValueError("phase must be 'before' or 'after'")
+        raise InputError("phase must be 'before' or 'after'")
     if not isinstance(spec.get("drop", False), bool):
-        raise ValueError("drop must be true or false")
+        raise InputError("drop must be true or false")
     fault = Fault(fault_id, method.upper(), path, _number(spec, "count", 1, int, 1),
                   _number(spec, "status", None, int, 100), _number(spec, "retry_after", None, int, 0),
                   float(_number(spec, "delay", 0.0, (int, float), 0)), spec.get("drop", False), phase)
     if fault.status is not None and fault.status > 599:
-        raise ValueError("status must be an HTTP status code")
+        raise InputError("status must be an HTTP status code")
     if not fault.interrupts and not fault.delay:
-        raise ValueError("give at least one of status, drop or delay")
+        raise InputError("give at least one of status, drop or delay")
     return fault
 
 
