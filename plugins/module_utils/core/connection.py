@@ -193,16 +193,6 @@ def new_module(client_class, argument_spec, needs_auth=True, **kwargs):
     return VeeamModule(client_class, argument_spec, needs_auth=needs_auth, **kwargs)
 
 
-def connection_spec(client_class):
-    """The connection options of client_class's API (for the docs and credential type tests, and the AWX types)."""
-    return ConnectionOptions(client_class).argument_spec()
-
-
-def build_client(client_class, params, warn=None, keep_token=False):
-    """The API client of client_class for the connection options in params, without a module."""
-    return ConnectionOptions(client_class).build_client(params, warn=warn, keep_token=keep_token)
-
-
 def build_base_url(server, port, option_name="server"):
     """Turn the server option (host, IP, or https://host[:port]) into a base URL without a path.
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import connection_spec
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import ConnectionOptions
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
@@ -40,7 +40,7 @@ def credential_types():
 
 
 def fallback_env_names(client_class):
-    return {option["fallback"][1][0] for option in connection_spec(client_class).values() if "fallback" in option}
+    return {option["fallback"][1][0] for option in ConnectionOptions(client_class).argument_spec().values() if "fallback" in option}
 
 
 def test_awx_would_save_every_type():

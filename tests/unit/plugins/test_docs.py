@@ -17,7 +17,7 @@ from ansible.plugins.loader import fragment_loader
 from ansible.utils.plugin_docs import get_docstring
 
 from ansible_collections.veeam_community.backup.plugins.doc_fragments.connection import ModuleDocFragment as Connection
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import ConnectionOptions, connection_spec
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import ConnectionOptions
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure.client import VBAzureClient
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
@@ -105,7 +105,7 @@ def test_module_page_names_only_its_own_api_environment_variables(name):
 @pytest.mark.parametrize("name", MODULES)
 def test_module_page_documents_the_environment_variable_of_each_connection_option(name):
     client, options = client_of_module(name), module_doc(name)["options"]
-    for option, spec in connection_spec(client).items():
+    for option, spec in ConnectionOptions(client).argument_spec().items():
         description = " ".join(options[option]["description"])
         assert "E(%s)" % spec["fallback"][1][0] in description, option
         assert options[option].get("default") == spec.get("default"), option

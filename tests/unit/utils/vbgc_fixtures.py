@@ -5,7 +5,7 @@ a client against it."""
 
 from __future__ import annotations
 
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import build_client
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import ConnectionOptions
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
 from ansible_collections.veeam_community.backup.tests.unit.utils.module_runner import run_module
 
@@ -62,4 +62,4 @@ def new_client(server, warnings=None, **params):
               "auth_username": None, "auth_password": None, "auth_token": None, "api_version": "1.4-rev0",
               "auth_mfa_secret": None, "allow_plain_http": True}
     values.update(params)
-    return build_client(VBGCClient, values, warn=None if warnings is None else warnings.append)
+    return ConnectionOptions(VBGCClient).build_client(values, warn=None if warnings is None else warnings.append)

@@ -12,7 +12,7 @@ import inspect
 import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils.core import api_client
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import connection_spec
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import ConnectionOptions
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365 import client as vb365_client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vb365.client import VB365Client
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbazure import client as vbazure_client
@@ -120,7 +120,7 @@ def test_the_server_environment_variable_is_used(tls_server, monkeypatch, module
 
 def test_the_api_clients_name_no_connection_option():
     """The connection options and every message about them belong to core/connection.py; a client states API facts."""
-    options = {name for client in (VB365Client, VBGCClient, VBAzureClient) for name in connection_spec(client) if "_" in name}
+    options = {name for client in (VB365Client, VBGCClient, VBAzureClient) for name in ConnectionOptions(client).argument_spec() if "_" in name}
     for source_module in (api_client, vb365_client, vbgc_client, vbazure_client):
         source = inspect.getsource(source_module)
         assert [name for name in sorted(options) if name in source] == [], source_module.__name__

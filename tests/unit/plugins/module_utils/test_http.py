@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.api_client import ApiClient
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import (
-    ADVICE, build_base_url, build_client, connection_spec)
+    ADVICE, ConnectionOptions, build_base_url)
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, OutcomeUnknown, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.http_client import HttpClient, quote_segment
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK, redact, redact_text
@@ -218,9 +218,9 @@ def test_a_404_at_the_login_path_says_another_product_or_port(server, client_cla
     """What a VBGC module met at the VB365 port: HTTP 404 (ResourceNotFound) at its token path."""
     server.add("POST", client_class.login_path, status=404,
                body={"message": "No resource at %s" % client_class.login_path, "errorCode": "ResourceNotFound"})
-    params = {name: option.get("default") for name, option in connection_spec(client_class).items()}
+    params = {name: option.get("default") for name, option in ConnectionOptions(client_class).argument_spec().items()}
     params.update(server=server.url, allow_plain_http=True, auth_username="admin", auth_password="pw")
-    client = build_client(client_class, params)
+    client = ConnectionOptions(client_class).build_client(params)
     with pytest.raises(VeeamApiError) as err:
         client.login()
     assert str(err.value) == (
@@ -267,7 +267,7 @@ def test_a_ca_path_that_does_not_exist_fails_before_any_request(tls_server):
     params = {"server": tls_server.url, "port": 443, "validate_certs": True, "ca_path": "/nonexistent/ca.pem", "timeout": 5,
               "auth_username": None, "auth_password": None, "auth_token": "t"}
     with pytest.raises(InputError, match=r"ca_path=/nonexistent/ca.pem does not exist: give the PEM file of the CA"):
-        build_client(DemoClient, params)
+        ConnectionOptions(DemoClient).build_client(params)
     assert tls_server.calls() == []
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.veeam_community.backup.plugins.module_utils.core import totp as _totp
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc import client as vbgc
-from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import connection_spec
+from ansible_collections.veeam_community.backup.plugins.module_utils.core.connection import ConnectionOptions
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.errors import InputError, VeeamApiError
 from ansible_collections.veeam_community.backup.plugins.module_utils.core.mask import MASK
 from ansible_collections.veeam_community.backup.plugins.module_utils.vbgc.client import VBGCClient
@@ -132,7 +132,7 @@ def test_empty_api_version_is_rejected_before_any_request(server):
 
 
 def test_connection_options_fall_back_to_vbgc_environment_names():
-    spec = connection_spec(VBGCClient)
+    spec = ConnectionOptions(VBGCClient).argument_spec()
     assert spec["api_version"]["fallback"][1] == ["VEEAM_VBGC_API_VERSION"]
     assert spec["auth_mfa_secret"]["fallback"][1] == ["VEEAM_VBGC_MFA_SECRET"]
     assert spec["auth_mfa_secret"]["no_log"] is True
